@@ -1,0 +1,115 @@
+"""The FastAPI application: routers, static files, error pages and the live hub."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
+
+from backend.boards import api as boards_api
+from backend.boards import views as boards_views
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.errors import LockstepError
+from backend.exports import views as exports_views
+from backend.live import broker as broker_module
+from backend.live import views as live_views
+from backend.live.hub import Hub
+from backend.participants import views as participants_views
+from backend.web import is_htmx, render, templates
+
+STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
+
+TITLES = {400: "Bad request", 401: "Link needed", 403: "Not allowed", 404: "Not found",
+          409: "Conflict", 422: "Check your input"}  # fmt: skip
+
+
+def make_broker() -> broker_module.Broker:
+    return broker_module.InProcessBroker()
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    hub = Hub(lambda: Session(get_engine()), queue_size=settings.subscriber_queue)
+    broker = make_broker()
+    await broker.start(hub.notify)
+    broker_module.set_broker(broker)
+    app.state.hub = hub
+    try:
+        yield
+    finally:
+        broker_module.set_broker(None)
+        await broker.stop()
+
+
+def error_response(request: Request, status: int, detail: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": detail}, status_code=status)
+    if is_htmx(request):
+        html = templates.get_template("_flash.html").render(message=detail, level="error")
+        return HTMLResponse(html, status_code=status,
+                            headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})  # fmt: skip
+    return render(request, "error.html", status_code=status,
+                  title=TITLES.get(status, "Something went wrong"), message=detail)  # fmt: skip
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
+        parts.append(f"{field or 'input'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "Invalid input"
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Lockstep",
+        summary="Run the PM/PMM roles-and-responsibilities workshop and keep the agreed matrix.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(LockstepError)
+    async def _lockstep_error(request: Request, exc: LockstepError) -> Response:
+        return error_response(request, exc.status_code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": jsonable(exc.errors())}, status_code=422)
+        return error_response(request, 422, validation_message(exc))
+
+    @app.exception_handler(404)
+    async def _not_found(request: Request, exc: Exception) -> Response:
+        return error_response(request, 404, getattr(exc, "detail", None) or "Page not found")
+
+    @app.exception_handler(405)
+    async def _not_allowed(request: Request, exc: Exception) -> Response:
+        return error_response(request, 405, "That action is not available here")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(boards_views.router)
+    app.include_router(participants_views.router)
+    app.include_router(live_views.router)
+    app.include_router(exports_views.router)
+    app.include_router(boards_api.router)
+    return app
+
+
+def jsonable(errors: list) -> list:  # type: ignore[type-arg]
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(errors)
+
+
+app = create_app()

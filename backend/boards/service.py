@@ -1,0 +1,328 @@
+"""Changing a board: create, rename, delete, set cells, and edit its structure.
+
+Every function here is keyword-only, validates first, writes one change record in
+the same transaction, commits, and publishes (through ``changes.service.commit``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
+from backend.catalogue.loader import load_catalogue
+from backend.changes import service as changes
+from backend.changes.service import SYSTEM, Actor
+from backend.domain.frameworks import DEFAULT_FRAMEWORK, get_framework
+from backend.errors import Conflict, Invalid, NotFound
+from backend.security import Access, new_token
+from backend.validation import (
+    MAX_ACTIVITIES,
+    MAX_ACTIVITY_NAME,
+    MAX_DESCRIPTION,
+    MAX_FUNCTION_NAME,
+    MAX_FUNCTIONS,
+    MAX_PHASE_NAME,
+    MAX_PHASES,
+    MAX_TITLE,
+    clean_list,
+    clean_text,
+)
+
+DEFAULT_PHASES = ("Discover", "Build", "Launch", "Grow")
+DEFAULT_FUNCTIONS = ("PM", "PMM")
+
+
+@dataclass(frozen=True)
+class ActivitySpec:
+    name: str
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+
+def catalogue_specs() -> list[ActivitySpec]:
+    return [ActivitySpec(a.name, a.description, a.sources) for a in load_catalogue()]
+
+
+def create_board(
+    session: Session,
+    *,
+    title: str,
+    framework: str = DEFAULT_FRAMEWORK,
+    phases: list[str] | None = None,
+    functions: list[str] | None = None,
+    activities: list[ActivitySpec] | None = None,
+    is_demo: bool = False,
+    actor: Actor = SYSTEM,
+) -> Board:
+    title = clean_text(title, what="Board title", max_len=MAX_TITLE)
+    try:
+        get_framework(framework)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    phase_names = clean_list(
+        list(phases or DEFAULT_PHASES), what="Phase", max_len=MAX_PHASE_NAME, max_items=MAX_PHASES
+    )
+    function_names = clean_list(
+        list(functions or DEFAULT_FUNCTIONS),
+        what="Function",
+        max_len=MAX_FUNCTION_NAME,
+        max_items=MAX_FUNCTIONS,
+    )
+    specs = catalogue_specs() if activities is None else activities
+    if len(specs) > MAX_ACTIVITIES:
+        raise Invalid(f"At most {MAX_ACTIVITIES} activities per board")
+    clean_specs = [
+        ActivitySpec(
+            clean_text(s.name, what="Activity name", max_len=MAX_ACTIVITY_NAME),
+            clean_text(s.description, what="Description", max_len=MAX_DESCRIPTION, required=False),
+            tuple(s.sources),
+        )
+        for s in specs
+    ]
+    board = Board(
+        title=title,
+        framework=framework,
+        facilitator_token=new_token(),
+        join_token=new_token(),
+        is_demo=is_demo,
+    )
+    session.add(board)
+    session.flush()
+    assert board.id is not None
+    for i, name in enumerate(phase_names):
+        session.add(Phase(board_id=board.id, name=name, position=i))
+    for i, name in enumerate(function_names):
+        session.add(TeamFunction(board_id=board.id, name=name, position=i))
+    for i, spec in enumerate(clean_specs):
+        session.add(
+            Activity(
+                board_id=board.id,
+                name=spec.name,
+                description=spec.description,
+                sources="\n".join(spec.sources),
+                position=i,
+            )
+        )
+    change = changes.record(
+        session, board_id=board.id, kind="board.created", data={"title": title}, actor=actor
+    )
+    changes.commit(session, change)
+    return board
+
+
+def rename_board(session: Session, *, access: Access, title: str) -> Board:
+    access.require_facilitator("rename the board")
+    board = access.board
+    board.title = clean_text(title, what="Board title", max_len=MAX_TITLE)
+    session.add(board)
+    change = changes.record(
+        session, board_id=board.id, kind="board.renamed", data={"title": board.title},
+        actor=access.actor,
+    )  # fmt: skip
+    changes.commit(session, change)
+    return board
+
+
+def delete_board(session: Session, *, access: Access) -> None:
+    access.require_facilitator("delete the board")
+    board_id = access.board.id
+    session.delete(access.board)
+    session.commit()
+    # Screens learn of it from the broker with a sequence past the last change.
+    changes.broker.publish(board_id, access.board.last_seq + 1)
+
+
+def set_cell(
+    session: Session,
+    *,
+    access: Access,
+    activity_id: int,
+    phase_id: int,
+    function_id: int,
+    letters: str,
+) -> Cell | None:
+    """Set the role letters of one cell (empty clears it). Last accepted write wins."""
+    board = access.board
+    framework = get_framework(board.framework)
+    try:
+        slots = framework.to_slots(letters or "")
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    activity = _item(session, Activity, board.id, activity_id, "activity")
+    phase = _item(session, Phase, board.id, phase_id, "phase")
+    function = _item(session, TeamFunction, board.id, function_id, "function")
+    cell = session.exec(
+        select(Cell).where(
+            Cell.activity_id == activity.id,
+            Cell.phase_id == phase.id,
+            Cell.function_id == function.id,
+        )
+    ).first()
+    change = changes.record(
+        session,
+        board_id=board.id,
+        kind="cell.set",
+        data={
+            "activity_id": activity.id,
+            "phase_id": phase.id,
+            "function_id": function.id,
+            "slots": slots,
+            "before": cell.slots if cell else "",
+        },
+        actor=access.actor,
+    )
+    if cell is None and slots:
+        cell = Cell(
+            board_id=board.id,
+            activity_id=activity.id,
+            phase_id=phase.id,
+            function_id=function.id,
+            slots=slots,
+        )
+        session.add(cell)
+    elif cell is not None:
+        cell.slots = slots
+        cell.updated_at = utcnow()
+        session.add(cell)
+    changes.commit(session, change)
+    return cell
+
+
+# --- structure: phases, functions, activities -------------------------------------
+
+KINDS: dict[str, tuple[type[Phase | TeamFunction | Activity], str, int, int]] = {
+    # url kind: (table, label, max name length, max items per board)
+    "phases": (Phase, "Phase", MAX_PHASE_NAME, MAX_PHASES),
+    "functions": (TeamFunction, "Function", MAX_FUNCTION_NAME, MAX_FUNCTIONS),
+    "activities": (Activity, "Activity", MAX_ACTIVITY_NAME, MAX_ACTIVITIES),
+}
+
+
+def _kind(kind: str) -> tuple[type[Phase | TeamFunction | Activity], str, int, int]:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise NotFound(f"Unknown part of a board: {kind!r}") from None
+
+
+def _item(session: Session, table: type, board_id: int, item_id: int, label: str):  # type: ignore[no-untyped-def]
+    item = session.get(table, item_id)
+    if item is None or item.board_id != board_id:
+        raise NotFound(f"No {label} with id {item_id} on this board")
+    return item
+
+
+def _ordered(session: Session, table: type, board_id: int) -> list:  # type: ignore[type-arg]
+    return list(
+        session.exec(
+            select(table).where(table.board_id == board_id).order_by(col(table.position), col(table.id))
+        )
+    )
+
+
+def _check_unique(session: Session, table: type, board_id: int, name: str, label: str,
+                  except_id: int | None = None) -> None:  # fmt: skip
+    for other in _ordered(session, table, board_id):
+        if other.id != except_id and other.name.casefold() == name.casefold():
+            raise Conflict(f"{label} {name!r} already exists on this board")
+
+
+def add_item(
+    session: Session, *, access: Access, kind: str, name: str, description: str = ""
+) -> Phase | TeamFunction | Activity:
+    table, label, max_len, max_items = _kind(kind)
+    access.require_facilitator(f"add a {label.lower()}")
+    board_id = access.board.id
+    name = clean_text(name, what=f"{label} name", max_len=max_len)
+    _check_unique(session, table, board_id, name, label)
+    count = session.exec(select(func.count()).select_from(table).where(table.board_id == board_id)).one()
+    if count >= max_items:
+        raise Invalid(f"At most {max_items} {kind} per board")
+    top = session.exec(select(func.max(table.position)).where(table.board_id == board_id)).one()
+    item = table(board_id=board_id, name=name, position=(top if top is not None else -1) + 1)
+    if isinstance(item, Activity):
+        item.description = clean_text(description, what="Description", max_len=MAX_DESCRIPTION,
+                                      required=False)  # fmt: skip
+    session.add(item)
+    session.flush()
+    change = changes.record(
+        session, board_id=board_id, kind=f"{kind}.added", data={"id": item.id, "name": name},
+        actor=access.actor,
+    )  # fmt: skip
+    changes.commit(session, change)
+    return item
+
+
+def update_item(
+    session: Session,
+    *,
+    access: Access,
+    kind: str,
+    item_id: int,
+    name: str | None = None,
+    description: str | None = None,
+) -> Phase | TeamFunction | Activity:
+    table, label, max_len, _ = _kind(kind)
+    access.require_facilitator(f"rename a {label.lower()}")
+    board_id = access.board.id
+    item = _item(session, table, board_id, item_id, label.lower())
+    data: dict[str, object] = {"id": item.id}
+    if name is not None:
+        name = clean_text(name, what=f"{label} name", max_len=max_len)
+        _check_unique(session, table, board_id, name, label, except_id=item.id)
+        data.update(before=item.name, name=name)
+        item.name = name
+    if description is not None and isinstance(item, Activity):
+        item.description = clean_text(description, what="Description", max_len=MAX_DESCRIPTION,
+                                      required=False)  # fmt: skip
+        data["description"] = item.description
+    session.add(item)
+    change = changes.record(session, board_id=board_id, kind=f"{kind}.updated", data=data,
+                            actor=access.actor)  # fmt: skip
+    changes.commit(session, change)
+    return item
+
+
+def move_item(session: Session, *, access: Access, kind: str, item_id: int, to: int) -> None:
+    """Move an item to position ``to`` (0-based, clamped) and renumber the rest."""
+    table, label, _, _ = _kind(kind)
+    access.require_facilitator(f"reorder {kind}")
+    board_id = access.board.id
+    item = _item(session, table, board_id, item_id, label.lower())
+    items = [i for i in _ordered(session, table, board_id) if i.id != item.id]
+    to = max(0, min(to, len(items)))
+    items.insert(to, item)
+    for pos, it in enumerate(items):
+        if it.position != pos:
+            it.position = pos
+            session.add(it)
+    change = changes.record(session, board_id=board_id, kind=f"{kind}.moved",
+                            data={"id": item.id, "to": to}, actor=access.actor)  # fmt: skip
+    changes.commit(session, change)
+
+
+def remove_item(session: Session, *, access: Access, kind: str, item_id: int) -> None:
+    table, label, _, _ = _kind(kind)
+    access.require_facilitator(f"remove a {label.lower()}")
+    board_id = access.board.id
+    item = _item(session, table, board_id, item_id, label.lower())
+    remaining = session.exec(
+        select(func.count()).select_from(table).where(table.board_id == board_id)
+    ).one()
+    if kind != "activities" and remaining <= 1:
+        raise Conflict(f"A board needs at least one {label.lower()}")
+    cells = session.exec(select(Cell).where(getattr(Cell, _cell_column(kind)) == item.id)).all()
+    for cell in cells:
+        session.delete(cell)
+    session.delete(item)
+    change = changes.record(session, board_id=board_id, kind=f"{kind}.removed",
+                            data={"id": item.id, "name": item.name, "cells": len(cells)},
+                            actor=access.actor)  # fmt: skip
+    changes.commit(session, change)
+
+
+def _cell_column(kind: str) -> str:
+    return {"phases": "phase_id", "functions": "function_id", "activities": "activity_id"}[kind]

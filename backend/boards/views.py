@@ -1,0 +1,165 @@
+"""Pages and htmx fragments of a board. Thin: parse the form, call a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import select
+
+from backend.boards import service
+from backend.boards.models import Board
+from backend.boards.queries import load_matrix
+from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
+from backend.catalogue.loader import load_catalogue
+from backend.db import SessionDep
+from backend.domain.frameworks import FRAMEWORKS
+from backend.errors import NotFound
+from backend.live.render import cell_fragments
+from backend.security import Access, AccessDep
+from backend.validation import MAX_TITLE
+from backend.web import is_htmx, render, templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def current_quarter(today: date | None = None) -> str:
+    today = today or date.today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def links(request: Request, board: Board) -> dict[str, str]:
+    base = str(request.base_url).rstrip("/")
+    return {"facilitator": f"{base}/f/{board.facilitator_token}", "join": f"{base}/j/{board.join_token}"}
+
+
+def redirect(request: Request, url: str) -> Response:
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def board_page(request: Request, session: SessionDep, access: Access) -> HTMLResponse:
+    view = load_matrix(session, access.board)
+    return render(request, "board.html", v=view, access=access, token=access.token,
+                  links=links(request, access.board))  # fmt: skip
+
+
+def live_html(request: Request, session: SessionDep, access: Access, *, oob: bool) -> str:
+    view = load_matrix(session, access.board)
+    inner = templates.get_template("_live_partial.html").render(v=view, access=access)
+    if not oob:
+        return inner
+    return f'<div id="live" hx-swap-oob="innerHTML" data-seq="{view.seq}">{inner}</div>'
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    return render(
+        request,
+        "home.html",
+        frameworks=list(FRAMEWORKS.values()),
+        catalogue=load_catalogue(),
+        default_phases=DEFAULT_PHASES,
+        default_functions=DEFAULT_FUNCTIONS,
+        quarter=current_quarter(),
+        limits={"title": MAX_TITLE},
+    )
+
+
+@router.post("/boards")
+def create_board(
+    request: Request,
+    session: SessionDep,
+    title: Annotated[str, Form()] = "",
+    framework: Annotated[str, Form()] = "odci",
+    phases: Annotated[str, Form()] = "",
+    functions: Annotated[str, Form()] = "",
+    catalogue: Annotated[list[str] | None, Form()] = None,
+    extra_activities: Annotated[str, Form()] = "",
+) -> Response:
+    chosen = set(catalogue or [])
+    specs = [ActivitySpec(a.name, a.description, a.sources) for a in load_catalogue() if a.key in chosen]
+    specs += [ActivitySpec(line) for line in extra_activities.splitlines() if line.strip()]
+    board = service.create_board(
+        session,
+        title=title,
+        framework=framework,
+        phases=phases.splitlines() or None,
+        functions=functions.splitlines() or None,
+        activities=specs,
+    )
+    return redirect(request, f"/f/{board.facilitator_token}")
+
+
+@router.get("/f/{token}", response_class=HTMLResponse)
+def facilitator_page(token: str, request: Request, session: SessionDep) -> HTMLResponse:
+    board = session.exec(select(Board).where(Board.facilitator_token == token)).first()
+    if board is None:
+        raise NotFound("This facilitator link is not valid. Check that it was copied whole.")
+    return board_page(request, session, Access(board=board, role="facilitator", token=token))
+
+
+@router.get("/boards/{board_id}/live", response_class=HTMLResponse)
+def live_fragment(request: Request, session: SessionDep, access: AccessDep) -> HTMLResponse:
+    view = load_matrix(session, access.board)
+    html = templates.get_template("_live_partial.html").render(v=view, access=access)
+    return HTMLResponse(html, headers={"X-Lockstep-Seq": str(view.seq)})
+
+
+@router.post("/boards/{board_id}/cells", response_class=HTMLResponse)
+def set_cell(
+    session: SessionDep,
+    access: AccessDep,
+    activity_id: Annotated[int, Form()],
+    phase_id: Annotated[int, Form()],
+    function_id: Annotated[int, Form()],
+    letters: Annotated[str, Form(max_length=20)] = "",
+) -> HTMLResponse:
+    service.set_cell(session, access=access, activity_id=activity_id, phase_id=phase_id,
+                     function_id=function_id, letters=letters)  # fmt: skip
+    return HTMLResponse(cell_fragments(load_matrix(session, access.board), activity_id))
+
+
+@router.post("/boards/{board_id}/title", response_class=HTMLResponse)
+def rename_board(request: Request, session: SessionDep, access: AccessDep,
+                 title: Annotated[str, Form()] = "") -> HTMLResponse:  # fmt: skip
+    service.rename_board(session, access=access, title=title)
+    return HTMLResponse(live_html(request, session, access, oob=True) + templates.get_template(
+        "_title_partial.html").render(v=load_matrix(session, access.board), oob=True))  # fmt: skip
+
+
+@router.post("/boards/{board_id}/delete")
+def delete_board(request: Request, session: SessionDep, access: AccessDep) -> Response:
+    service.delete_board(session, access=access)
+    return redirect(request, "/")
+
+
+@router.post("/boards/{board_id}/{kind}", response_class=HTMLResponse)
+def add_item(request: Request, kind: str, session: SessionDep, access: AccessDep,
+             name: Annotated[str, Form()] = "") -> HTMLResponse:  # fmt: skip
+    service.add_item(session, access=access, kind=kind, name=name)
+    return HTMLResponse(live_html(request, session, access, oob=True))
+
+
+@router.post("/boards/{board_id}/{kind}/{item_id}/rename", response_class=HTMLResponse)
+def rename_item(request: Request, kind: str, item_id: int, session: SessionDep,
+                access: AccessDep, name: Annotated[str, Form()] = "") -> HTMLResponse:  # fmt: skip
+    service.update_item(session, access=access, kind=kind, item_id=item_id, name=name)
+    return HTMLResponse(live_html(request, session, access, oob=True))
+
+
+@router.post("/boards/{board_id}/{kind}/{item_id}/move", response_class=HTMLResponse)
+def move_item(request: Request, kind: str, item_id: int, session: SessionDep,
+              access: AccessDep, to: Annotated[int, Form()]) -> HTMLResponse:  # fmt: skip
+    service.move_item(session, access=access, kind=kind, item_id=item_id, to=to)
+    return HTMLResponse(live_html(request, session, access, oob=True))
+
+
+@router.post("/boards/{board_id}/{kind}/{item_id}/delete", response_class=HTMLResponse)
+def remove_item(request: Request, kind: str, item_id: int, session: SessionDep,
+                access: AccessDep) -> HTMLResponse:  # fmt: skip
+    service.remove_item(session, access=access, kind=kind, item_id=item_id)
+    return HTMLResponse(live_html(request, session, access, oob=True))

@@ -1,0 +1,73 @@
+"""Writing the change log. Every state change goes through ``record`` then ``commit``.
+
+``record`` bumps the board's sequence number with one UPDATE (which also locks the
+board row on PostgreSQL, so writers to one board queue up in sequence order) and
+adds the change row in the same transaction as the change itself. ``commit``
+commits and only then tells the broker, so nothing unpublished is ever announced.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from backend.boards.models import Board
+from backend.changes.models import Change
+from backend.errors import NotFound
+from backend.live import broker
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    role: str  # facilitator | participant | system
+    participant_id: int | None = None
+
+
+SYSTEM = Actor(name="Lockstep", role="system")
+
+
+def record(session: Session, *, board_id: int, kind: str, data: dict[str, Any], actor: Actor) -> Change:
+    seq = session.execute(
+        update(Board)
+        .where(col(Board.id) == board_id)
+        .values(last_seq=Board.last_seq + 1)
+        .returning(Board.last_seq)
+    ).scalar_one_or_none()
+    if seq is None:
+        raise NotFound("This board no longer exists")
+    change = Change(
+        board_id=board_id,
+        seq=seq,
+        kind=kind,
+        data=json.dumps(data, separators=(",", ":")),
+        actor=actor.name,
+        actor_role=actor.role,
+    )
+    session.add(change)
+    return change
+
+
+def commit(session: Session, *changes: Change) -> None:
+    session.commit()
+    for change in changes:
+        broker.publish(change.board_id, change.seq)
+
+
+def changes_after(session: Session, *, board_id: int, after: int, limit: int) -> list[Change]:
+    return list(
+        session.exec(
+            select(Change)
+            .where(Change.board_id == board_id, Change.seq > after)
+            .order_by(col(Change.seq))
+            .limit(limit)
+        )
+    )
+
+
+def change_data(change: Change) -> dict[str, Any]:
+    return json.loads(change.data)

@@ -1,0 +1,40 @@
+"""All configuration, read from environment variables (prefix-free, see README)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{ROOT / 'lockstep.db'}"
+    # "auto": in-process on SQLite; PostgreSQL LISTEN/NOTIFY arrives in a later change.
+    broker: str = "auto"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""  # base URL printed in links; defaults to http://host:port
+    create_demo_board: bool = True
+    # How many missed changes a reconnecting client is replayed before it gets a full refresh.
+    replay_limit: int = 500
+    # Per-subscriber queue size; a client that falls further behind gets a full refresh.
+    subscriber_queue: int = 256
+    sse_ping_seconds: float = 15.0
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

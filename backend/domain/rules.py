@@ -1,0 +1,150 @@
+"""Rule checks on a matrix: pure functions, no I/O.
+
+Per activity and phase: exactly one Owner, at least one Driver (DACI: exactly
+one), a warning past three Consulted. Per phase: a warning for a function that
+holds no role anywhere in it. Letters in messages follow the board's framework.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from backend.domain.frameworks import CONSULTED, DRIVER, OWNER, Framework
+
+ERROR, WARNING = "error", "warning"
+MAX_CONSULTED = 3
+
+Id = Hashable
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "error" or "warning"
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """Outcome of the checks on one activity+phase (or one phase)."""
+
+    findings: tuple[Finding, ...] = ()
+    empty: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.empty:
+            return "open"
+        if any(f.level == ERROR for f in self.findings):
+            return ERROR
+        if self.findings:
+            return WARNING
+        return "ok"
+
+
+@dataclass
+class BoardCheck:
+    cells: dict[tuple[Id, Id], Status] = field(default_factory=dict)  # (activity, phase)
+    phases: dict[Id, Status] = field(default_factory=dict)
+
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.cells.values() if s.state == state) + (
+            sum(1 for s in self.phases.values() if s.state == state)
+            if state in (ERROR, WARNING)
+            else 0
+        )
+
+
+def _names(ids: Iterable[Id], names: Mapping[Id, str]) -> str:
+    return ", ".join(names.get(i, str(i)) for i in ids)
+
+
+def check_cell_group(
+    framework: Framework, row: Mapping[Id, str], names: Mapping[Id, str]
+) -> Status:
+    """Check one activity in one phase. ``row`` maps function id -> slot codes."""
+    row = {f: s for f, s in row.items() if s}
+    if not row:
+        return Status(empty=True)
+    owner, driver = framework.role_for_slot(OWNER), framework.role_for_slot(DRIVER)
+    consulted = framework.role_for_slot(CONSULTED)
+    owners = [f for f, s in row.items() if OWNER in s]
+    drivers = [f for f, s in row.items() if DRIVER in s]
+    n_consulted = sum(1 for s in row.values() if CONSULTED in s)
+    out: list[Finding] = []
+    if not owners:
+        out.append(Finding(ERROR, "no-owner", f"No {owner.name} ({owner.letter})"))
+    elif len(owners) > 1:
+        out.append(
+            Finding(
+                ERROR,
+                "many-owners",
+                f"{len(owners)} {owner.name}s ({_names(owners, names)}); exactly one allowed",
+            )
+        )
+    if not drivers:
+        out.append(Finding(ERROR, "no-driver", f"No {driver.name} ({driver.letter})"))
+    elif framework.max_drivers is not None and len(drivers) > framework.max_drivers:
+        out.append(
+            Finding(
+                ERROR,
+                "many-drivers",
+                f"{len(drivers)} {driver.name}s ({_names(drivers, names)}); "
+                f"{framework.label} allows {framework.max_drivers}",
+            )
+        )
+    if n_consulted > MAX_CONSULTED:
+        out.append(
+            Finding(
+                WARNING,
+                "many-consulted",
+                f"{n_consulted} functions {consulted.name}; more than {MAX_CONSULTED} slows decisions",
+            )
+        )
+    return Status(tuple(out))
+
+
+def check_phase(
+    functions: Iterable[Id], phase_cells: Iterable[tuple[Id, str]], names: Mapping[Id, str]
+) -> Status:
+    """Warn for each function holding no role in a whole phase.
+
+    ``phase_cells`` yields (function id, slots) for every set cell of the phase.
+    A phase with nothing set yet is open, not failing.
+    """
+    holding = {f for f, s in phase_cells if s}
+    if not holding:
+        return Status(empty=True)
+    idle = [f for f in functions if f not in holding]
+    return Status(
+        tuple(
+            Finding(WARNING, "idle-function", f"{names.get(f, f)} holds no role in this phase")
+            for f in idle
+        )
+    )
+
+
+def check_board(
+    framework: Framework,
+    activities: Iterable[Id],
+    phases: Iterable[Id],
+    functions: Iterable[Id],
+    cells: Mapping[tuple[Id, Id, Id], str],
+    names: Mapping[Id, str],
+) -> BoardCheck:
+    """Check every activity+phase and every phase. ``cells`` maps (activity, phase, function)."""
+    functions = list(functions)
+    phases = list(phases)
+    result = BoardCheck()
+    by_group: dict[tuple[Id, Id], dict[Id, str]] = {}
+    for (a, p, f), slots in cells.items():
+        if slots:
+            by_group.setdefault((a, p), {})[f] = slots
+    for a in activities:
+        for p in phases:
+            result.cells[(a, p)] = check_cell_group(framework, by_group.get((a, p), {}), names)
+    for p in phases:
+        phase_cells = [(f, s) for (_a, ph, f), s in cells.items() if ph == p]
+        result.phases[p] = check_phase(functions, phase_cells, names)
+    return result

@@ -1,0 +1,138 @@
+"""Per-process fan-out of live events to the screens connected to this process.
+
+The broker tells the hub "board B reached change N". The hub reads the new
+changes from the change log once, renders each once, and puts the result on
+every local subscriber's bounded queue, in sequence order. A subscriber whose
+queue is full is switched to a full refresh instead of slowing the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from anyio import to_thread
+from sqlmodel import Session, select
+
+from backend.boards.models import Board
+from backend.changes.service import changes_after
+from backend.live.render import GONE, REFRESH, LiveEvent, render_changes
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Subscription:
+    board_id: int
+    queue: asyncio.Queue[LiveEvent]
+    overflowed: bool = False
+
+    def offer(self, event: LiveEvent) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.queue.put_nowait(LiveEvent(event.seq, REFRESH, ""))
+
+
+@dataclass(eq=False)
+class Channel:
+    board_id: int
+    last_seq: int
+    subscribers: set[Subscription] = field(default_factory=set)
+    pumping: bool = False
+    dirty: bool = False
+
+
+class Hub:
+    def __init__(self, session_factory: Callable[[], Session], *, queue_size: int = 256,
+                 batch: int = 200) -> None:  # fmt: skip
+        self._session_factory = session_factory
+        self._queue_size = queue_size
+        self._batch = batch
+        self._channels: dict[int, Channel] = {}
+
+    # --- subscribers ------------------------------------------------------------
+    async def subscribe(self, board_id: int) -> Subscription:
+        channel = self._channels.get(board_id)
+        if channel is None:
+            last = await to_thread.run_sync(self._current_seq, board_id)
+            channel = self._channels.setdefault(board_id, Channel(board_id, last))
+        sub = Subscription(board_id, asyncio.Queue(self._queue_size))
+        channel.subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        channel = self._channels.get(sub.board_id)
+        if channel is None:
+            return
+        channel.subscribers.discard(sub)
+        if not channel.subscribers and not channel.pumping:
+            self._channels.pop(sub.board_id, None)
+
+    def subscriber_count(self, board_id: int | None = None) -> int:
+        if board_id is not None:
+            ch = self._channels.get(board_id)
+            return len(ch.subscribers) if ch else 0
+        return sum(len(c.subscribers) for c in self._channels.values())
+
+    # --- notifications from the broker -------------------------------------------
+    def notify(self, board_id: int, seq: int) -> None:
+        channel = self._channels.get(board_id)
+        if channel is None or seq <= channel.last_seq:
+            return
+        if channel.pumping:
+            channel.dirty = True
+            return
+        channel.pumping = True
+        asyncio.get_running_loop().create_task(self._pump(channel))
+
+    def notify_all(self) -> None:
+        """Re-read every watched board (after a broker reconnect)."""
+        for board_id, channel in list(self._channels.items()):
+            self.notify(board_id, channel.last_seq + 1)
+
+    async def _pump(self, channel: Channel) -> None:
+        try:
+            while True:
+                channel.dirty = False
+                events = await to_thread.run_sync(self._load, channel.board_id, channel.last_seq)
+                for event in events:
+                    if event.name == GONE:
+                        for sub in list(channel.subscribers):
+                            sub.offer(event)
+                        return
+                    channel.last_seq = max(channel.last_seq, event.seq)
+                    for sub in list(channel.subscribers):
+                        sub.offer(event)
+                if len(events) >= self._batch:
+                    continue  # more waiting
+                if not channel.dirty:
+                    return
+        except Exception:  # a broken render must not kill live updates for the board
+            log.exception("live update failed for board %s", channel.board_id)
+            for sub in list(channel.subscribers):
+                sub.offer(LiveEvent(channel.last_seq, REFRESH, ""))
+        finally:
+            channel.pumping = False
+            if not channel.subscribers:
+                self._channels.pop(channel.board_id, None)
+
+    # --- database work (runs in a worker thread) ------------------------------------
+    def _current_seq(self, board_id: int) -> int:
+        with self._session_factory() as session:
+            return session.exec(select(Board.last_seq).where(Board.id == board_id)).first() or 0
+
+    def _load(self, board_id: int, after: int) -> list[LiveEvent]:
+        with self._session_factory() as session:
+            changes = changes_after(session, board_id=board_id, after=after, limit=self._batch)
+            if not changes:
+                exists = session.get(Board, board_id) is not None
+                return [] if exists else [LiveEvent(after + 1, GONE, "")]
+            return render_changes(session, board_id, changes)

@@ -1,0 +1,107 @@
+"""The live event stream of one board (server-sent events).
+
+Each event's SSE ``id`` is the change's sequence number. A client resumes with
+``Last-Event-ID`` (browsers send it on reconnect) or ``?since=N``: it gets exactly
+the changes after N, then live ones, with no gap and no duplicate. A client too
+far behind, or with an id that makes no sense for this board, gets one ``refresh``
+event (reload the board) whose id is the board's current sequence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from anyio import to_thread
+from fastapi import APIRouter, Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from sqlmodel import Session
+
+from backend.boards.models import Board
+from backend.changes.service import changes_after
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.live.hub import Hub
+from backend.live.render import GONE, REFRESH, LiveEvent, render_changes
+from backend.security import request_token, resolve
+
+router = APIRouter()
+
+
+def parse_since(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        return -1  # nonsense: answered with a refresh
+    return value
+
+
+def backlog(board_id: int, since: int, current: int, limit: int) -> list[LiveEvent]:
+    if since < 0 or since > current:
+        return [LiveEvent(current, REFRESH, "")]
+    if since == current:
+        return []
+    with Session(get_engine()) as session:
+        missed = changes_after(session, board_id=board_id, after=since, limit=limit + 1)
+        if len(missed) > limit:
+            return [LiveEvent(current, REFRESH, "")]
+        return render_changes(session, board_id, missed)
+
+
+def sse(event: LiveEvent) -> ServerSentEvent:
+    return ServerSentEvent(data=event.data, event=event.name, id=str(event.seq))
+
+
+@router.get("/boards/{board_id}/events", include_in_schema=True, tags=["live"],
+            summary="Live stream of a board's changes (server-sent events)")  # fmt: skip
+async def board_events(board_id: int, request: Request) -> EventSourceResponse:
+    # Checked with a short-lived session: a stream must not hold a database connection.
+    await to_thread.run_sync(_check_access, board_id, request_token(request))
+    hub: Hub = request.app.state.hub
+    settings = get_settings()
+    since = parse_since(request.headers.get("last-event-id"))
+    if since is None:
+        since = parse_since(request.query_params.get("since"))
+    sub = await hub.subscribe(board_id)
+
+    async def stream() -> AsyncIterator[ServerSentEvent]:
+        try:
+            current = await to_thread.run_sync(_current, board_id)
+            cursor = current if since is None else since
+            for event in await to_thread.run_sync(
+                backlog, board_id, cursor, current, settings.replay_limit
+            ):
+                yield sse(event)
+                cursor = event.seq
+                if event.name == GONE:
+                    return
+            while True:
+                event = await sub.queue.get()
+                if event.name == REFRESH:
+                    sub.overflowed = False
+                elif event.seq <= cursor:
+                    continue
+                yield sse(event)
+                cursor = max(cursor, event.seq)
+                if event.name == GONE:
+                    return
+        finally:
+            hub.unsubscribe(sub)
+
+    return EventSourceResponse(
+        stream(),
+        ping=settings.sse_ping_seconds,
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _check_access(board_id: int, token: str | None) -> None:
+    with Session(get_engine()) as session:
+        resolve(session, board_id=board_id, token=token)
+
+
+def _current(board_id: int) -> int:
+    with Session(get_engine()) as session:
+        board = session.get(Board, board_id)
+        return board.last_seq if board else 0

@@ -1,0 +1,65 @@
+"""Joining a board and removing people from it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from backend.boards.models import Board, TeamFunction
+from backend.changes import service as changes
+from backend.changes.service import Actor
+from backend.errors import Invalid, NotFound
+from backend.participants.models import Participant
+from backend.security import PARTICIPANT, Access, new_token
+from backend.validation import MAX_PARTICIPANT_NAME, MAX_PARTICIPANTS, clean_text
+
+
+def board_for_join_token(session: Session, token: str) -> Board:
+    board = session.exec(select(Board).where(Board.join_token == token)).first()
+    if board is None:
+        raise NotFound("This participant link is not valid; ask the facilitator for a new one")
+    return board
+
+
+def join(session: Session, *, board: Board, name: str, function_id: int | None) -> Participant:
+    name = clean_text(name, what="Your name", max_len=MAX_PARTICIPANT_NAME)
+    if function_id is None:
+        raise Invalid("Choose your function")
+    function = session.get(TeamFunction, function_id)
+    if function is None or function.board_id != board.id:
+        raise Invalid("That function is not one of this board's functions")
+    count = session.exec(
+        select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
+    ).one()
+    if count >= MAX_PARTICIPANTS:
+        raise Invalid(f"This board already has {MAX_PARTICIPANTS} participants")
+    participant = Participant(
+        board_id=board.id, name=name, function_id=function.id, secret=new_token()
+    )
+    session.add(participant)
+    session.flush()
+    change = changes.record(
+        session,
+        board_id=board.id,
+        kind="participant.joined",
+        data={"id": participant.id, "name": name, "function": function.name},
+        actor=Actor(name, PARTICIPANT, participant.id),
+    )
+    changes.commit(session, change)
+    return participant
+
+
+def remove(session: Session, *, access: Access, participant_id: int) -> None:
+    access.require_facilitator("remove people")
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.board_id != access.board.id:
+        raise NotFound(f"No participant with id {participant_id} on this board")
+    session.delete(participant)
+    change = changes.record(
+        session,
+        board_id=access.board.id,
+        kind="participant.removed",
+        data={"id": participant_id, "name": participant.name},
+        actor=access.actor,
+    )
+    changes.commit(session, change)

@@ -1,0 +1,211 @@
+// Lockstep board page: live updates over server-sent events, and the matrix editor
+// (click or keyboard). No inline script anywhere; this file is the only behaviour.
+(function () {
+  "use strict";
+
+  // ---------- live updates ---------------------------------------------------------
+  const live = document.getElementById("live");
+  const conn = document.getElementById("conn");
+  let lastSeq = live ? Number(live.dataset.seq || 0) : 0;
+  let source = null;
+  let refreshing = false;
+  let buffered = [];
+  let retryMs = 500;
+
+  function setConn(state, text) {
+    if (!conn) return;
+    conn.dataset.state = state;
+    conn.textContent = text;
+  }
+
+  function apply(ev) {
+    const seq = Number(ev.lastEventId || 0);
+    if (seq && seq <= lastSeq) return; // already shown
+    if (refreshing) { buffered.push(ev); return; }
+    if (ev.type === "refresh") { refresh(seq); return; }
+    htmx.swap(document.body, ev.data, { swapStyle: "none" });
+    if (seq) lastSeq = seq;
+    document.dispatchEvent(new CustomEvent("lockstep:applied", { detail: { seq: lastSeq } }));
+  }
+
+  function refresh(seq) {
+    refreshing = true;
+    const url = live.dataset.refresh;
+    const token = document.body.dataset.token;
+    fetch(url, { headers: { "X-Lockstep-Token": token, "HX-Request": "true" } })
+      .then((r) => {
+        if (r.status === 404 || r.status === 401 || r.status === 403) { gone(); throw new Error("gone"); }
+        if (!r.ok) throw new Error("refresh failed");
+        const fresh = Number(r.headers.get("X-Lockstep-Seq") || seq);
+        return r.text().then((html) => {
+          htmx.swap(live, html, { swapStyle: "innerHTML" });
+          lastSeq = Math.max(seq || 0, fresh);
+          live.dataset.seq = String(lastSeq);
+        });
+      })
+      .catch(() => {})
+      .finally(() => {
+        refreshing = false;
+        const pending = buffered;
+        buffered = [];
+        pending.forEach(apply);
+        document.dispatchEvent(new CustomEvent("lockstep:applied", { detail: { seq: lastSeq } }));
+      });
+  }
+
+  function gone() {
+    setConn("gone", "Board closed");
+    if (source) source.close();
+    const flash = document.getElementById("flash");
+    if (flash) flash.innerHTML = '<div class="flash flash-error"><span>This board was deleted or you were removed from it.</span></div>';
+  }
+
+  function connect() {
+    if (!live || !live.dataset.stream) return;
+    const sep = live.dataset.stream.includes("?") ? "&" : "?";
+    source = new EventSource(live.dataset.stream + sep + "since=" + lastSeq);
+    source.onopen = () => { retryMs = 500; setConn("live", "Live"); };
+    source.addEventListener("change", apply);
+    source.addEventListener("refresh", apply);
+    source.addEventListener("gone", gone);
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) {
+        setConn("offline", "Reconnecting…");
+        source = null;
+        setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, 10000);
+      } else {
+        setConn("offline", "Reconnecting…");
+      }
+    };
+  }
+
+  // ---------- editing cells ----------------------------------------------------------
+  const menu = document.getElementById("cell-menu");
+  let menuCell = null;
+
+  function toggled(current, letter) {
+    const owner = menu.dataset.owner, driver = menu.dataset.driver;
+    if (current.includes(letter)) return current.replace(letter, "");
+    const pair = owner + driver;
+    if ((letter === owner || letter === driver) && [...current].every((c) => pair.includes(c))) {
+      return current + letter;
+    }
+    return letter;
+  }
+
+  function setCell(cell, letters) {
+    const values = {
+      activity_id: cell.dataset.a, phase_id: cell.dataset.p, function_id: cell.dataset.f, letters: letters,
+    };
+    cell.dataset.letters = letters; // so quick successive keys build on each other
+    cell.classList.add("saving");
+    return htmx.ajax("POST", menu.dataset.post, { source: cell, values: values, swap: "none" })
+      .finally(() => {
+        const now = document.getElementById(cell.id);
+        if (now) now.classList.remove("saving");
+      });
+  }
+
+  function openMenu(cell) {
+    menuCell = cell;
+    const r = cell.getBoundingClientRect();
+    menu.hidden = false;
+    menu.style.top = window.scrollY + r.bottom + 4 + "px";
+    menu.style.left = Math.max(8, window.scrollX + r.left - 40) + "px";
+    document.getElementById("cell-menu-title").textContent = cell.getAttribute("aria-label");
+    markMenu(cell.dataset.letters || "");
+    const first = menu.querySelector("button");
+    if (first) first.focus();
+  }
+
+  function markMenu(letters) {
+    menu.querySelectorAll("[data-toggle]").forEach((b) => {
+      b.setAttribute("aria-pressed", letters.includes(b.dataset.toggle) ? "true" : "false");
+    });
+  }
+
+  function closeMenu(refocus) {
+    if (!menu || menu.hidden) return;
+    menu.hidden = true;
+    const cell = menuCell && document.getElementById(menuCell.id);
+    menuCell = null;
+    if (refocus && cell) cell.focus();
+  }
+
+  function currentCell(el) {
+    return el && document.getElementById(el.id); // the row may have been swapped meanwhile
+  }
+
+  function move(cell, dx, dy) {
+    const row = cell.closest("tr");
+    const cells = [...row.querySelectorAll(".cellbtn")];
+    let i = cells.indexOf(cell);
+    if (dx) {
+      const next = cells[i + dx];
+      if (next) next.focus();
+      return;
+    }
+    let target = row;
+    do { target = dy > 0 ? target.nextElementSibling : target.previousElementSibling; }
+    while (target && !target.querySelector(".cellbtn"));
+    if (target) {
+      const others = target.querySelectorAll(".cellbtn");
+      if (others[i]) others[i].focus();
+    }
+  }
+
+  document.addEventListener("click", (e) => {
+    const cell = e.target.closest(".cellbtn");
+    if (cell && document.body.dataset.canEdit === "true") { openMenu(cell); return; }
+    const toggle = e.target.closest("[data-toggle]");
+    if (toggle && menuCell) {
+      const cellNow = currentCell(menuCell);
+      const next = toggled(cellNow.dataset.letters || "", toggle.dataset.toggle);
+      markMenu(next);
+      setCell(cellNow, next);
+      return;
+    }
+    if (e.target.closest("[data-clear]") && menuCell) {
+      setCell(currentCell(menuCell), "");
+      closeMenu(true);
+      return;
+    }
+    if (e.target.closest("[data-dismiss]")) { e.target.closest(".flash").remove(); return; }
+    if (menu && !menu.hidden && !e.target.closest("#cell-menu")) closeMenu(false);
+  });
+
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { closeMenu(true); return; }
+    const cell = e.target.closest && e.target.closest(".cellbtn");
+    if (!cell || e.ctrlKey || e.metaKey || e.altKey) return;
+    const keys = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    if (keys[e.key]) { e.preventDefault(); move(cell, ...keys[e.key]); return; }
+    if (document.body.dataset.canEdit !== "true") return;
+    const letter = e.key.length === 1 ? e.key.toUpperCase() : "";
+    if (letter && menu.dataset.letters.includes(letter)) {
+      e.preventDefault();
+      setCell(cell, toggled(cell.dataset.letters || "", letter));
+    } else if (e.key === "Delete" || e.key === "Backspace") {
+      e.preventDefault();
+      setCell(cell, "");
+    }
+  });
+
+  // Forms marked data-reset-on-success empty themselves after a successful request.
+  document.addEventListener("htmx:afterRequest", (e) => {
+    const form = e.detail.elt;
+    if (e.detail.successful && form.matches && form.matches("form[data-reset-on-success]")) form.reset();
+  });
+  // A new answer clears an old error message.
+  document.addEventListener("htmx:beforeRequest", () => {
+    const flash = document.getElementById("flash");
+    if (flash) flash.innerHTML = "";
+  });
+  // Copy links with one click.
+  document.addEventListener("focusin", (e) => {
+    if (e.target.matches && e.target.matches("input[data-copy]")) e.target.select();
+  });
+
+  connect();
+})();

@@ -1,0 +1,42 @@
+"""Limits and text checks shared by every form and API call."""
+
+from __future__ import annotations
+
+from backend.errors import Invalid
+
+MAX_TITLE = 120
+MAX_PHASE_NAME = 60
+MAX_FUNCTION_NAME = 40
+MAX_ACTIVITY_NAME = 80
+MAX_DESCRIPTION = 500
+MAX_RATIONALE = 2000
+MAX_PARTICIPANT_NAME = 60
+MAX_PHASES = 12
+MAX_FUNCTIONS = 12
+MAX_ACTIVITIES = 300
+MAX_PARTICIPANTS = 200
+
+
+def clean_text(value: str | None, *, what: str, max_len: int, required: bool = True) -> str:
+    text = " ".join((value or "").split()) if max_len <= MAX_ACTIVITY_NAME * 2 else (value or "").strip()
+    if required and not text:
+        raise Invalid(f"{what} cannot be empty")
+    if len(text) > max_len:
+        raise Invalid(f"{what} is too long ({len(text)} characters; at most {max_len})")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise Invalid(f"{what} contains control characters")
+    return text
+
+
+def clean_list(values: list[str], *, what: str, max_len: int, max_items: int) -> list[str]:
+    items = [clean_text(v, what=what, max_len=max_len) for v in values if v and v.strip()]
+    if not items:
+        raise Invalid(f"A board needs at least one {what.lower()}")
+    if len(items) > max_items:
+        raise Invalid(f"At most {max_items} {what.lower()}s per board")
+    seen: set[str] = set()
+    for item in items:
+        if item.casefold() in seen:
+            raise Invalid(f"{what} {item!r} is listed twice")
+        seen.add(item.casefold())
+    return items

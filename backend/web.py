@@ -1,0 +1,29 @@
+"""Templates and the small helpers routes share to answer htmx and full-page requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from backend.config import ROOT, get_settings
+from backend.domain.frameworks import SLOTS
+
+templates = Jinja2Templates(directory=str(ROOT / "templates"))
+templates.env.globals["SLOTS"] = SLOTS
+templates.env.globals["settings"] = get_settings
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def render_fragment(name: str, **context: Any) -> str:
+    """Render a template to a string outside any request (live events)."""
+    return templates.get_template(name).render(**context)
