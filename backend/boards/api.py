@@ -115,6 +115,22 @@ def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
     return s.Saved(seq=_seq(session, access.board.id))
 
 
+@router.post("/join/{join_token}", status_code=201, response_model=s.Joined, responses=ERRORS,
+             tags=["participants"], summary="Join a board with the participant link's token")  # fmt: skip
+def join(join_token: str, body: s.JoinIn, session: SessionDep) -> s.Joined:
+    board = participants.board_for_join_token(session, join_token)
+    p = participants.join(session, board=board, name=body.name, function_id=body.function_id)
+    return s.Joined(board_id=board.id, participant_id=p.id, token=p.secret)
+
+
+@router.delete("/boards/{board_id}/participants/{participant_id}", status_code=204,
+               responses=ERRORS, tags=["participants"],
+               summary="Remove a participant (facilitator)")  # fmt: skip
+def remove_participant(participant_id: int, session: SessionDep, access: AccessDep) -> Response:
+    participants.remove(session, access=access, participant_id=participant_id)
+    return Response(status_code=204)
+
+
 @router.post("/boards/{board_id}/{kind}", status_code=201, response_model=s.ItemOut,
              responses=ERRORS, summary="Add a phase, function or activity (facilitator)")  # fmt: skip
 def add_item(kind: s.Kind, body: s.ItemIn, session: SessionDep, access: AccessDep) -> s.ItemOut:
@@ -139,22 +155,6 @@ def patch_item(kind: s.Kind, item_id: int, body: s.ItemPatch, session: SessionDe
                summary="Remove a phase, function or activity and its cells (facilitator)")  # fmt: skip
 def delete_item(kind: s.Kind, item_id: int, session: SessionDep, access: AccessDep) -> Response:
     service.remove_item(session, access=access, kind=kind, item_id=item_id)
-    return Response(status_code=204)
-
-
-@router.post("/join/{join_token}", status_code=201, response_model=s.Joined, responses=ERRORS,
-             tags=["participants"], summary="Join a board with the participant link's token")  # fmt: skip
-def join(join_token: str, body: s.JoinIn, session: SessionDep) -> s.Joined:
-    board = participants.board_for_join_token(session, join_token)
-    p = participants.join(session, board=board, name=body.name, function_id=body.function_id)
-    return s.Joined(board_id=board.id, participant_id=p.id, token=p.secret)
-
-
-@router.delete("/boards/{board_id}/participants/{participant_id}", status_code=204,
-               responses=ERRORS, tags=["participants"],
-               summary="Remove a participant (facilitator)")  # fmt: skip
-def remove_participant(participant_id: int, session: SessionDep, access: AccessDep) -> Response:
-    participants.remove(session, access=access, participant_id=participant_id)
     return Response(status_code=204)
 
 
