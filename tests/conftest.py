@@ -63,7 +63,7 @@ def session(configured: str):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real uvicorn process serving the test database."""
-    with run_server(database_url, tmp_path_factory.mktemp("server")) as srv:
+    with run_server(database_url, tmp_path_factory.mktemp("server"), env={"REPLAY_LIMIT": "20"}) as srv:
         yield srv
 
 

@@ -1,0 +1,125 @@
+"""Live updates through a real uvicorn process: event ids, replay, refresh."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from tests.helpers import join, make_board, set_cell
+from tests.sse import SSEClient
+
+pytestmark = pytest.mark.server
+
+
+def events_url(server, board, token, since=None):
+    url = f"{server.url}/boards/{board.id}/events?token={token}"
+    return url if since is None else f"{url}&since={since}"
+
+
+def current_seq(http, board):
+    return http.get(f"/api/boards/{board.id}/changes?limit=1000",
+                    headers={"Authorization": f"Bearer {board.facilitator}"}).json()[-1]["seq"]  # fmt: skip
+
+
+@pytest.fixture
+def http(server):
+    with httpx.Client(base_url=server.url, timeout=10) as c:
+        yield c
+
+
+def test_edit_reaches_stream_with_its_sequence_id(server, http):
+    board = make_board(http, activities=[{"name": "Pricing"}, {"name": "Messaging"}])
+    pm = join(http, board, "Ana", "PM")
+    seq = current_seq(http, board)
+    stream = SSEClient(events_url(server, board, pm, since=seq))
+    try:
+        assert stream.status == 200
+        sent = time.perf_counter()
+        r = set_cell(http, board, board.facilitator, "Pricing", "Launch", "PMM", "OD")
+        assert r.status_code == 200
+        ev = stream.next()
+        assert ev.event == "change" and ev.id == str(seq + 1)
+        assert f'id="row-{board.activity("Pricing")}"' in ev.data and "role-O" in ev.data
+        print(f"edit -> event: {(ev.received - sent) * 1000:.1f} ms")
+        assert stream.drain(0.3) == []
+    finally:
+        stream.close()
+
+
+def test_reconnect_with_last_event_id_replays_exactly_the_missed(server, http):
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    tok = board.facilitator
+    seq = current_seq(http, board)
+    first = SSEClient(events_url(server, board, tok, since=seq))
+    set_cell(http, board, tok, "Pricing", "Build", "PM", "O")
+    assert first.next().id == str(seq + 1)
+    first.close()
+    # Missed while away: three edits and a join.
+    set_cell(http, board, tok, "Pricing", "Build", "PMM", "D")
+    set_cell(http, board, tok, "Pricing", "Launch", "PM", "OD")
+    join(http, board, "Late <i>Lee</i>", "PMM")
+    set_cell(http, board, tok, "Pricing", "Launch", "PMM", "C")
+    back = SSEClient(events_url(server, board, tok), headers={"Last-Event-ID": str(seq + 1)})
+    try:
+        replay = back.drain(0.6)
+        assert [e.id for e in replay] == [str(seq + i) for i in range(2, 6)]
+        assert all(e.event == "change" for e in replay)
+        assert "Late &lt;i&gt;Lee&lt;/i&gt;" in replay[2].data and "<i>Lee" not in replay[2].data
+        set_cell(http, board, tok, "Pricing", "Grow", "PM", "I")
+        live = back.drain(0.6)
+        assert [e.id for e in live] == [str(seq + 6)]
+    finally:
+        back.close()
+
+
+@pytest.mark.parametrize("bad", ["garbage", "-5", "999999"])
+def test_nonsense_last_event_id_gets_a_refresh(server, http, bad):
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    seq = current_seq(http, board)
+    stream = SSEClient(events_url(server, board, board.facilitator), headers={"Last-Event-ID": bad})
+    try:
+        ev = stream.next()
+        assert (ev.event, ev.id) == ("refresh", str(seq))
+    finally:
+        stream.close()
+
+
+def test_client_too_far_behind_gets_a_refresh(server, http):
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    tok = board.facilitator
+    start = current_seq(http, board)
+    for i in range(25):  # the test server replays at most 20
+        set_cell(http, board, tok, "Pricing", "Build", "PM", "OD" if i % 2 else "O")
+    stream = SSEClient(events_url(server, board, tok, since=start))
+    try:
+        events = stream.drain(0.5)
+        assert [(e.event, e.id) for e in events] == [("refresh", str(start + 25))]
+    finally:
+        stream.close()
+
+
+def test_stream_refuses_bad_tokens(server, http):
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    other = make_board(http, title="Other", activities=[{"name": "Pricing"}])
+    assert httpx.get(events_url(server, board, "nope")).status_code == 401
+    assert httpx.get(events_url(server, board, other.facilitator)).status_code == 403
+    assert httpx.get(events_url(server, board, board.join)).status_code == 403
+
+
+def test_structure_change_asks_for_refresh_and_delete_says_gone(server, http):
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    tok = board.facilitator
+    seq = current_seq(http, board)
+    stream = SSEClient(events_url(server, board, tok, since=seq))
+    try:
+        r = http.post(f"/api/boards/{board.id}/phases", json={"name": "Sunset"},
+                      headers={"Authorization": f"Bearer {tok}"})  # fmt: skip
+        assert r.status_code == 201
+        ev = stream.next()
+        assert (ev.event, ev.id) == ("refresh", str(seq + 1))
+        http.delete(f"/api/boards/{board.id}", headers={"Authorization": f"Bearer {tok}"})
+        assert stream.next().event == "gone"
+    finally:
+        stream.close()
