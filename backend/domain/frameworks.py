@@ -51,7 +51,7 @@ class Framework:
         unknown = sorted({ch for ch in cleaned if ch not in by_letter})
         if unknown:
             raise ValueError(
-                f"{self.label} has no role letter {', '.join(repr(u) for u in unknown)}; "
+                f"{self.label} has no role letter {', '.join(unknown)}; "
                 f"use {', '.join(self.letters)}"
             )
         return normalise_slots({by_letter[ch] for ch in cleaned})
