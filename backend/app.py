@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from backend.boards import api as boards_api
@@ -23,10 +25,11 @@ from backend.live.hub import Hub
 from backend.participants import views as participants_views
 from backend.web import is_htmx, render, templates
 
+log = logging.getLogger("lockstep")
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 
 TITLES = {400: "Bad request", 401: "Link needed", 403: "Not allowed", 404: "Not found",
-          409: "Conflict", 422: "Check your input"}  # fmt: skip
+          409: "Conflict", 422: "Check your input", 503: "Try again soon"}  # fmt: skip
 
 
 def make_broker() -> broker_module.Broker:
@@ -84,6 +87,18 @@ def create_app() -> FastAPI:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": jsonable(exc.errors())}, status_code=422)
         return error_response(request, 422, validation_message(exc))
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError) -> Response:
+        log.warning("integrity error: %s", exc.orig)
+        return error_response(request, 409, "That change clashed with another one just made; "
+                              "the board has been updated, please try again")  # fmt: skip
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> Response:
+        log.error("database error: %s", exc.orig)
+        return error_response(request, 503, "The database is not reachable right now; "
+                              "nothing was changed. Try again in a moment.")  # fmt: skip
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc: Exception) -> Response:

@@ -92,6 +92,7 @@ def create_board(
     session.add(board)
     session.flush()
     assert board.id is not None
+    change = changes.start(session, board_id=board.id, kind="board.created", actor=actor)
     for i, name in enumerate(phase_names):
         session.add(Phase(board_id=board.id, name=name, position=i))
     for i, name in enumerate(function_names):
@@ -106,23 +107,18 @@ def create_board(
                 position=i,
             )
         )
-    change = changes.record(
-        session, board_id=board.id, kind="board.created", data={"title": title}, actor=actor
-    )
-    changes.commit(session, change)
+    changes.commit(session, change, {"title": title})
     return board
 
 
 def rename_board(session: Session, *, access: Access, title: str) -> Board:
     access.require_facilitator("rename the board")
     board = access.board
-    board.title = clean_text(title, what="Board title", max_len=MAX_TITLE)
+    title = clean_text(title, what="Board title", max_len=MAX_TITLE)
+    change = changes.start(session, board_id=board.id, kind="board.renamed", actor=access.actor)
+    board.title = title
     session.add(board)
-    change = changes.record(
-        session, board_id=board.id, kind="board.renamed", data={"title": board.title},
-        actor=access.actor,
-    )  # fmt: skip
-    changes.commit(session, change)
+    changes.commit(session, change, {"title": title})
     return board
 
 
@@ -151,6 +147,7 @@ def set_cell(
         slots = framework.to_slots(letters or "")
     except ValueError as exc:
         raise Invalid(str(exc)) from None
+    change = changes.start(session, board_id=board.id, kind="cell.set", actor=access.actor)
     activity = _item(session, Activity, board.id, activity_id, "activity")
     phase = _item(session, Phase, board.id, phase_id, "phase")
     function = _item(session, TeamFunction, board.id, function_id, "function")
@@ -161,19 +158,13 @@ def set_cell(
             Cell.function_id == function.id,
         )
     ).first()
-    change = changes.record(
-        session,
-        board_id=board.id,
-        kind="cell.set",
-        data={
-            "activity_id": activity.id,
-            "phase_id": phase.id,
-            "function_id": function.id,
-            "slots": slots,
-            "before": cell.slots if cell else "",
-        },
-        actor=access.actor,
-    )
+    data = {
+        "activity_id": activity.id,
+        "phase_id": phase.id,
+        "function_id": function.id,
+        "slots": slots,
+        "before": cell.slots if cell else "",
+    }
     if cell is None and slots:
         cell = Cell(
             board_id=board.id,
@@ -187,7 +178,7 @@ def set_cell(
         cell.slots = slots
         cell.updated_at = utcnow()
         session.add(cell)
-    changes.commit(session, change)
+    changes.commit(session, change, data)
     return cell
 
 
@@ -237,6 +228,8 @@ def add_item(
     access.require_facilitator(f"add a {label.lower()}")
     board_id = access.board.id
     name = clean_text(name, what=f"{label} name", max_len=max_len)
+    description = clean_text(description, what="Description", max_len=MAX_DESCRIPTION, required=False)
+    change = changes.start(session, board_id=board_id, kind=f"{kind}.added", actor=access.actor)
     _check_unique(session, table, board_id, name, label)
     count = session.exec(select(func.count()).select_from(table).where(table.board_id == board_id)).one()
     if count >= max_items:
@@ -244,15 +237,10 @@ def add_item(
     top = session.exec(select(func.max(table.position)).where(table.board_id == board_id)).one()
     item = table(board_id=board_id, name=name, position=(top if top is not None else -1) + 1)
     if isinstance(item, Activity):
-        item.description = clean_text(description, what="Description", max_len=MAX_DESCRIPTION,
-                                      required=False)  # fmt: skip
+        item.description = description
     session.add(item)
     session.flush()
-    change = changes.record(
-        session, board_id=board_id, kind=f"{kind}.added", data={"id": item.id, "name": name},
-        actor=access.actor,
-    )  # fmt: skip
-    changes.commit(session, change)
+    changes.commit(session, change, {"id": item.id, "name": name})
     return item
 
 
@@ -268,21 +256,23 @@ def update_item(
     table, label, max_len, _ = _kind(kind)
     access.require_facilitator(f"rename a {label.lower()}")
     board_id = access.board.id
+    if name is not None:
+        name = clean_text(name, what=f"{label} name", max_len=max_len)
+    if description is not None:
+        description = clean_text(description, what="Description", max_len=MAX_DESCRIPTION,
+                                 required=False)  # fmt: skip
+    change = changes.start(session, board_id=board_id, kind=f"{kind}.updated", actor=access.actor)
     item = _item(session, table, board_id, item_id, label.lower())
     data: dict[str, object] = {"id": item.id}
     if name is not None:
-        name = clean_text(name, what=f"{label} name", max_len=max_len)
         _check_unique(session, table, board_id, name, label, except_id=item.id)
         data.update(before=item.name, name=name)
         item.name = name
     if description is not None and isinstance(item, Activity):
-        item.description = clean_text(description, what="Description", max_len=MAX_DESCRIPTION,
-                                      required=False)  # fmt: skip
-        data["description"] = item.description
+        item.description = description
+        data["description"] = description
     session.add(item)
-    change = changes.record(session, board_id=board_id, kind=f"{kind}.updated", data=data,
-                            actor=access.actor)  # fmt: skip
-    changes.commit(session, change)
+    changes.commit(session, change, data)
     return item
 
 
@@ -291,6 +281,7 @@ def move_item(session: Session, *, access: Access, kind: str, item_id: int, to: 
     table, label, _, _ = _kind(kind)
     access.require_facilitator(f"reorder {kind}")
     board_id = access.board.id
+    change = changes.start(session, board_id=board_id, kind=f"{kind}.moved", actor=access.actor)
     item = _item(session, table, board_id, item_id, label.lower())
     items = [i for i in _ordered(session, table, board_id) if i.id != item.id]
     to = max(0, min(to, len(items)))
@@ -299,15 +290,14 @@ def move_item(session: Session, *, access: Access, kind: str, item_id: int, to: 
         if it.position != pos:
             it.position = pos
             session.add(it)
-    change = changes.record(session, board_id=board_id, kind=f"{kind}.moved",
-                            data={"id": item.id, "to": to}, actor=access.actor)  # fmt: skip
-    changes.commit(session, change)
+    changes.commit(session, change, {"id": item.id, "to": to})
 
 
 def remove_item(session: Session, *, access: Access, kind: str, item_id: int) -> None:
     table, label, _, _ = _kind(kind)
     access.require_facilitator(f"remove a {label.lower()}")
     board_id = access.board.id
+    change = changes.start(session, board_id=board_id, kind=f"{kind}.removed", actor=access.actor)
     item = _item(session, table, board_id, item_id, label.lower())
     remaining = session.exec(
         select(func.count()).select_from(table).where(table.board_id == board_id)
@@ -318,10 +308,7 @@ def remove_item(session: Session, *, access: Access, kind: str, item_id: int) ->
     for cell in cells:
         session.delete(cell)
     session.delete(item)
-    change = changes.record(session, board_id=board_id, kind=f"{kind}.removed",
-                            data={"id": item.id, "name": item.name, "cells": len(cells)},
-                            actor=access.actor)  # fmt: skip
-    changes.commit(session, change)
+    changes.commit(session, change, {"id": item.id, "name": item.name, "cells": len(cells)})
 
 
 def _cell_column(kind: str) -> str:

@@ -1,9 +1,11 @@
-"""Writing the change log. Every state change goes through ``record`` then ``commit``.
+"""Writing the change log. Every state change goes through ``start`` then ``commit``.
 
-``record`` bumps the board's sequence number with one UPDATE (which also locks the
-board row on PostgreSQL, so writers to one board queue up in sequence order) and
-adds the change row in the same transaction as the change itself. ``commit``
-commits and only then tells the broker, so nothing unpublished is ever announced.
+``start`` comes first in a service's transaction: it bumps the board's sequence
+number with one UPDATE, which takes the board's write lock (the row lock on
+PostgreSQL, the database write lock on SQLite). Writers to one board therefore run
+one after another, in sequence order, and what a service reads after ``start`` is
+the latest accepted state. ``commit`` adds the change row in the same transaction,
+commits, and only then tells the broker, so nothing unaccepted is ever announced.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class Actor:
 SYSTEM = Actor(name="Lockstep", role="system")
 
 
-def record(session: Session, *, board_id: int, kind: str, data: dict[str, Any], actor: Actor) -> Change:
+def start(session: Session, *, board_id: int, kind: str, actor: Actor) -> Change:
     seq = session.execute(
         update(Board)
         .where(col(Board.id) == board_id)
@@ -44,18 +46,17 @@ def record(session: Session, *, board_id: int, kind: str, data: dict[str, Any], 
         board_id=board_id,
         seq=seq,
         kind=kind,
-        data=json.dumps(data, separators=(",", ":")),
         actor=actor.name,
         actor_role=actor.role,
     )
-    session.add(change)
     return change
 
 
-def commit(session: Session, *changes: Change) -> None:
+def commit(session: Session, change: Change, data: dict[str, Any]) -> None:
+    change.data = json.dumps(data, separators=(",", ":"))
+    session.add(change)
     session.commit()
-    for change in changes:
-        broker.publish(change.board_id, change.seq)
+    broker.publish(change.board_id, change.seq)
 
 
 def changes_after(session: Session, *, board_id: int, after: int, limit: int) -> list[Change]:

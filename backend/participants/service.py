@@ -25,6 +25,8 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
     name = clean_text(name, what="Your name", max_len=MAX_PARTICIPANT_NAME)
     if function_id is None:
         raise Invalid("Choose your function")
+    change = changes.start(session, board_id=board.id, kind="participant.joined",
+                           actor=Actor(name, PARTICIPANT))  # fmt: skip
     function = session.get(TeamFunction, function_id)
     if function is None or function.board_id != board.id:
         raise Invalid("That function is not one of this board's functions")
@@ -38,28 +40,16 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
     )
     session.add(participant)
     session.flush()
-    change = changes.record(
-        session,
-        board_id=board.id,
-        kind="participant.joined",
-        data={"id": participant.id, "name": name, "function": function.name},
-        actor=Actor(name, PARTICIPANT, participant.id),
-    )
-    changes.commit(session, change)
+    changes.commit(session, change, {"id": participant.id, "name": name, "function": function.name})
     return participant
 
 
 def remove(session: Session, *, access: Access, participant_id: int) -> None:
     access.require_facilitator("remove people")
+    change = changes.start(session, board_id=access.board.id, kind="participant.removed",
+                           actor=access.actor)  # fmt: skip
     participant = session.get(Participant, participant_id)
     if participant is None or participant.board_id != access.board.id:
         raise NotFound(f"No participant with id {participant_id} on this board")
     session.delete(participant)
-    change = changes.record(
-        session,
-        board_id=access.board.id,
-        kind="participant.removed",
-        data={"id": participant_id, "name": participant.name},
-        actor=access.actor,
-    )
-    changes.commit(session, change)
+    changes.commit(session, change, {"id": participant_id, "name": participant.name})

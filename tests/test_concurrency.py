@@ -1,0 +1,47 @@
+"""Two people set the same cell at the same moment: both writes are logged in order, and
+the stored value is the last one logged, so every screen converges on it."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+
+from tests.helpers import auth, join, make_board, set_cell, state
+
+pytestmark = pytest.mark.server
+
+
+def test_simultaneous_writes_to_one_cell(server):
+    with httpx.Client(base_url=server.url, timeout=20) as http:
+        board = make_board(http, activities=[{"name": "Pricing"}])
+        tokens = [join(http, board, f"P{i}", "PM" if i % 2 else "PMM") for i in range(8)]
+        start = state(http, board, board.facilitator)["seq"]
+        values = ["O", "D", "C", "I", "OD", "O", "D", "C"]
+        barrier = threading.Barrier(len(tokens))
+        results: list[int] = []
+
+        def write(tok: str, letters: str) -> None:
+            with httpx.Client(base_url=server.url, timeout=20) as c:
+                barrier.wait()
+                for _ in range(5):
+                    results.append(set_cell(c, board, tok, "Pricing", "Launch", "PM", letters).status_code)
+
+        threads = [threading.Thread(target=write, args=(t, v)) for t, v in zip(tokens, values, strict=True)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results == [200] * 40
+        log = http.get(f"/api/boards/{board.id}/changes?after={start}&limit=1000", headers=auth(board.facilitator)).json()
+        cell_log = [c for c in log if c["kind"] == "cell.set"]
+        assert [c["seq"] for c in log] == list(range(start + 1, start + 41))
+        assert len(cell_log) == 40
+        # Each logged write saw the previous logged value as "before": no lost update in between.
+        for prev, cur in zip(cell_log, cell_log[1:], strict=False):
+            assert cur["data"]["before"] == prev["data"]["slots"]
+        final = state(http, board, board.facilitator)
+        key = (board.activity("Pricing"), board.phase("Launch"), board.function("PM"))
+        stored = {(c["activity_id"], c["phase_id"], c["function_id"]): c["letters"] for c in final["cells"]}
+        assert stored[key] == cell_log[-1]["data"]["slots"]
