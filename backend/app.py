@@ -28,8 +28,15 @@ from backend.web import is_htmx, render, templates
 log = logging.getLogger("lockstep")
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 
-TITLES = {400: "Bad request", 401: "Link needed", 403: "Not allowed", 404: "Not found",
-          409: "Conflict", 422: "Check your input", 503: "Try again soon"}  # fmt: skip
+TITLES = {
+    400: "Bad request",
+    401: "Link needed",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict",
+    422: "Check your input",
+    503: "Try again soon",
+}
 
 
 def make_broker() -> broker_module.Broker:
@@ -56,10 +63,16 @@ def error_response(request: Request, status: int, detail: str) -> Response:
         return JSONResponse({"detail": detail}, status_code=status)
     if is_htmx(request):
         html = templates.get_template("_flash.html").render(message=detail, level="error")
-        return HTMLResponse(html, status_code=status,
-                            headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})  # fmt: skip
-    return render(request, "error.html", status_code=status,
-                  title=TITLES.get(status, "Something went wrong"), message=detail)  # fmt: skip
+        return HTMLResponse(
+            html, status_code=status, headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+        )
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        title=TITLES.get(status, "Something went wrong"),
+        message=detail,
+    )
 
 
 def validation_message(exc: RequestValidationError) -> str:
@@ -91,14 +104,21 @@ def create_app() -> FastAPI:
     @app.exception_handler(IntegrityError)
     async def _conflict(request: Request, exc: IntegrityError) -> Response:
         log.warning("integrity error: %s", exc.orig)
-        return error_response(request, 409, "That change clashed with another one just made; "
-                              "the board has been updated, please try again")  # fmt: skip
+        return error_response(
+            request,
+            409,
+            "That change clashed with another one just made; "
+            "the board has been updated, please try again",
+        )
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> Response:
         log.error("database error: %s", exc.orig)
-        return error_response(request, 503, "The database is not reachable right now; "
-                              "nothing was changed. Try again in a moment.")  # fmt: skip
+        return error_response(
+            request,
+            503,
+            "The database is not reachable right now; nothing was changed. Try again in a moment.",
+        )
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc: Exception) -> Response:

@@ -18,7 +18,11 @@ MAX_PARTICIPANTS = 200
 
 
 def clean_text(value: str | None, *, what: str, max_len: int, required: bool = True) -> str:
-    text = " ".join((value or "").split()) if max_len <= MAX_ACTIVITY_NAME * 2 else (value or "").strip()
+    text = (
+        " ".join((value or "").split())
+        if max_len <= MAX_ACTIVITY_NAME * 2
+        else (value or "").strip()
+    )
     if required and not text:
         raise Invalid(f"{what} cannot be empty")
     if len(text) > max_len:

@@ -15,7 +15,9 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'lockstep.db'}"
         migrate(url)
@@ -63,12 +65,16 @@ def session(configured: str):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real uvicorn process serving the test database."""
-    with run_server(database_url, tmp_path_factory.mktemp("server"), env={"REPLAY_LIMIT": "20"}) as srv:
+    with run_server(
+        database_url, tmp_path_factory.mktemp("server"), env={"REPLAY_LIMIT": "20"}
+    ) as srv:
         yield srv
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    return [f"CI={os.environ.get('CI', '')!r}; PostgreSQL tests use LOCKSTEP_TEST_PG_URL or the local default"]
+    return [
+        f"CI={os.environ.get('CI', '')!r}; PostgreSQL tests use LOCKSTEP_TEST_PG_URL or the local default"
+    ]
 
 
 ROOT = Path(__file__).resolve().parents[1]

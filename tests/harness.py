@@ -50,7 +50,9 @@ def postgres_database() -> Iterator[str]:
     if reason is not None:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI but not reachable: {reason}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} ({reason}); set LOCKSTEP_TEST_PG_URL")
+        pytest.skip(
+            f"PostgreSQL not reachable at {PG_ADMIN_URL} ({reason}); set LOCKSTEP_TEST_PG_URL"
+        )
     name = f"lockstep_test_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(_plain(PG_ADMIN_URL), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -90,14 +92,34 @@ class Server:
 
 
 @contextmanager
-def run_server(database_url: str, tmp: Path, *, workers: int = 1, env: dict | None = None) -> Iterator[Server]:
+def run_server(
+    database_url: str, tmp: Path, *, workers: int = 1, env: dict | None = None
+) -> Iterator[Server]:
     """Start ``uvicorn backend.app:app`` as a separate process and wait until it answers."""
     port = free_port()
     log = tmp / f"server-{port}.log"
-    full_env = {**os.environ, "DATABASE_URL": database_url, "CREATE_DEMO_BOARD": "false", **(env or {})}
-    cmd = [sys.executable, "-m", "uvicorn", "backend.app:app", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-           "--timeout-graceful-shutdown", "2"]  # fmt: skip
+    full_env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CREATE_DEMO_BOARD": "false",
+        **(env or {}),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "backend.app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--timeout-graceful-shutdown",
+        "2",
+    ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", proc, log)

@@ -34,23 +34,38 @@ def make_board(client: httpx.Client, **body: Any) -> Board:
     r = client.post("/api/boards", json=body)
     assert r.status_code == 201, r.text
     created = r.json()
-    data = client.get(f"/api/boards/{created['id']}", headers=auth(created["facilitator_token"])).json()
+    data = client.get(
+        f"/api/boards/{created['id']}", headers=auth(created["facilitator_token"])
+    ).json()
     return Board(created["id"], created["facilitator_token"], created["join_token"], data)
 
 
 def join(client: httpx.Client, board: Board, name: str, function: str) -> str:
-    r = client.post(f"/api/join/{board.join}", json={"name": name, "function_id": board.function(function)})
+    r = client.post(
+        f"/api/join/{board.join}", json={"name": name, "function_id": board.function(function)}
+    )
     assert r.status_code == 201, r.text
     return r.json()["token"]
 
 
-def set_cell(client: httpx.Client, board: Board, token: str, activity: str, phase: str,
-             function: str, letters: str) -> httpx.Response:  # fmt: skip
+def set_cell(
+    client: httpx.Client,
+    board: Board,
+    token: str,
+    activity: str,
+    phase: str,
+    function: str,
+    letters: str,
+) -> httpx.Response:
     return client.put(
         f"/api/boards/{board.id}/cells",
         headers=auth(token),
-        json={"activity_id": board.activity(activity), "phase_id": board.phase(phase),
-              "function_id": board.function(function), "letters": letters},  # fmt: skip
+        json={
+            "activity_id": board.activity(activity),
+            "phase_id": board.phase(phase),
+            "function_id": board.function(function),
+            "letters": letters,
+        },
     )
 
 
@@ -61,4 +76,6 @@ def state(client: httpx.Client, board: Board, token: str) -> dict[str, Any]:
 
 
 def letters_of(data: dict[str, Any]) -> dict[tuple[int, int, int], str]:
-    return {(c["activity_id"], c["phase_id"], c["function_id"]): c["letters"] for c in data["cells"]}
+    return {
+        (c["activity_id"], c["phase_id"], c["function_id"]): c["letters"] for c in data["cells"]
+    }

@@ -31,7 +31,9 @@ class SSEClient:
 
     def _run(self, url: str, headers: dict[str, str]) -> None:
         try:
-            with httpx.stream("GET", url, headers=headers, timeout=httpx.Timeout(5, read=None)) as r:
+            with httpx.stream(
+                "GET", url, headers=headers, timeout=httpx.Timeout(5, read=None)
+            ) as r:
                 self.status = r.status_code
                 self._opened.set()
                 if r.status_code != 200:
@@ -43,8 +45,14 @@ class SSEClient:
                         return
                     if line == "":
                         if data or fields:
-                            self.events.put(Event(fields.get("id"), fields.get("event", "message"),
-                                                  "\n".join(data), time.perf_counter()))  # fmt: skip
+                            self.events.put(
+                                Event(
+                                    fields.get("id"),
+                                    fields.get("event", "message"),
+                                    "\n".join(data),
+                                    time.perf_counter(),
+                                )
+                            )
                         fields, data = {}, []
                     elif line.startswith(":"):
                         continue

@@ -20,8 +20,14 @@ def test_create_board_defaults_to_catalogue_phases_and_functions(client):
 
 
 def test_create_board_with_custom_setup(client):
-    board = make_board(client, title="Custom", framework="raci", phases=["Plan", "Ship"],
-                       functions=["PM", "PMM", "Sales"], activities=[{"name": "Pricing"}])  # fmt: skip
+    board = make_board(
+        client,
+        title="Custom",
+        framework="raci",
+        phases=["Plan", "Ship"],
+        functions=["PM", "PMM", "Sales"],
+        activities=[{"name": "Pricing"}],
+    )
     assert [f["name"] for f in board.data["functions"]] == ["PM", "PMM", "Sales"]
     assert board.data["framework"] == "raci"
 
@@ -78,13 +84,27 @@ def test_set_cell_bad_input_changes_nothing(client):
         r = set_cell(client, board, tok, "Pricing", "Build", "PM", letters)
         assert r.status_code == 422 and message in r.json()["detail"], r.text
     # A phase of another board.
-    r = client.put(f"/api/boards/{board.id}/cells", headers=auth(tok), json={
-        "activity_id": board.activity("Pricing"), "phase_id": other.phase("Build"),
-        "function_id": board.function("PM"), "letters": "O"})  # fmt: skip
+    r = client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(tok),
+        json={
+            "activity_id": board.activity("Pricing"),
+            "phase_id": other.phase("Build"),
+            "function_id": board.function("PM"),
+            "letters": "O",
+        },
+    )
     assert r.status_code == 404 and "No phase" in r.json()["detail"]
-    r = client.put(f"/api/boards/{board.id}/cells", headers=auth(tok), json={
-        "activity_id": board.activity("Pricing"), "phase_id": board.phase("Build"),
-        "function_id": other.function("PM"), "letters": "O"})  # fmt: skip
+    r = client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(tok),
+        json={
+            "activity_id": board.activity("Pricing"),
+            "phase_id": board.phase("Build"),
+            "function_id": other.function("PM"),
+            "letters": "O",
+        },
+    )
     assert r.status_code == 404 and "No function" in r.json()["detail"]
     after = client.get(f"/api/boards/{board.id}/changes", headers=auth(tok)).json()
     assert after == before
@@ -93,8 +113,12 @@ def test_set_cell_bad_input_changes_nothing(client):
 
 def test_raci_and_daci_letters(client):
     raci = make_board(client, framework="raci", **SMALL)
-    assert set_cell(client, raci, raci.facilitator, "Pricing", "Build", "PM", "AR").status_code == 200
-    assert set_cell(client, raci, raci.facilitator, "Pricing", "Build", "PMM", "O").status_code == 422
+    assert (
+        set_cell(client, raci, raci.facilitator, "Pricing", "Build", "PM", "AR").status_code == 200
+    )
+    assert (
+        set_cell(client, raci, raci.facilitator, "Pricing", "Build", "PMM", "O").status_code == 422
+    )
     assert letters_of(state(client, raci, raci.facilitator)) == {
         (raci.activity("Pricing"), raci.phase("Build"), raci.function("PM")): "AR"
     }
@@ -102,8 +126,11 @@ def test_raci_and_daci_letters(client):
     tok = daci.facilitator
     set_cell(client, daci, tok, "Pricing", "Build", "PM", "AD")
     set_cell(client, daci, tok, "Pricing", "Build", "PMM", "D")
-    check = next(c for c in state(client, daci, tok)["checks"]
-                 if c["activity_id"] == daci.activity("Pricing") and c["phase_id"] == daci.phase("Build"))  # fmt: skip
+    check = next(
+        c
+        for c in state(client, daci, tok)["checks"]
+        if c["activity_id"] == daci.activity("Pricing") and c["phase_id"] == daci.phase("Build")
+    )
     assert [f["code"] for f in check["findings"]] == ["many-drivers"]
 
 
@@ -128,7 +155,9 @@ def test_tokens_and_permissions(client):
         client.patch(url, headers=auth(pm), json={"title": "Mine now"}),
         client.delete(url, headers=auth(pm)),
         client.post(f"{url}/phases", headers=auth(pm), json={"name": "Sunset"}),
-        client.patch(f"{url}/activities/{board.activity('Pricing')}", headers=auth(pm), json={"name": "X"}),
+        client.patch(
+            f"{url}/activities/{board.activity('Pricing')}", headers=auth(pm), json={"name": "X"}
+        ),
         client.delete(f"{url}/functions/{board.function('PMM')}", headers=auth(pm)),
     ]
     me = state(client, board, pm)["you"]["participant_id"]
@@ -149,24 +178,48 @@ def test_structure_add_rename_move_remove(client):
     r = client.post(f"{url}/functions", headers=auth(tok), json={"name": "Sales"})
     assert r.status_code == 201
     sales = r.json()["id"]
-    r = client.post(f"{url}/activities", headers=auth(tok), json={"name": "Win/loss", "description": "Why deals close"})
+    r = client.post(
+        f"{url}/activities",
+        headers=auth(tok),
+        json={"name": "Win/loss", "description": "Why deals close"},
+    )
     assert r.status_code == 201
-    assert client.patch(f"{url}/phases/{board.phase('Grow')}", headers=auth(tok), json={"name": "Scale"}).status_code == 200
-    assert client.patch(f"{url}/phases/{board.phase('Grow')}", headers=auth(tok), json={"position": 0}).status_code == 200
+    assert (
+        client.patch(
+            f"{url}/phases/{board.phase('Grow')}", headers=auth(tok), json={"name": "Scale"}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.patch(
+            f"{url}/phases/{board.phase('Grow')}", headers=auth(tok), json={"position": 0}
+        ).status_code
+        == 200
+    )
     d = state(client, board, tok)
     assert [p["name"] for p in d["phases"]] == ["Scale", "Discover", "Build", "Launch"]
     assert [f["name"] for f in d["functions"]] == ["PM", "PMM", "Sales"]
     assert d["activities"][-1]["description"] == "Why deals close"
     set_cell(client, board, tok, "Pricing", "Build", "PM", "O")
-    assert client.delete(f"{url}/functions/{board.function('PM')}", headers=auth(tok)).status_code == 204
+    assert (
+        client.delete(f"{url}/functions/{board.function('PM')}", headers=auth(tok)).status_code
+        == 204
+    )
     d = state(client, board, tok)
     assert [f["name"] for f in d["functions"]] == ["PMM", "Sales"] and d["cells"] == []
     assert sales in [f["id"] for f in d["functions"]]
     # Bad input.
-    assert client.post(f"{url}/phases", headers=auth(tok), json={"name": "Build"}).status_code == 409
-    assert client.post(f"{url}/phases", headers=auth(tok), json={"name": "y" * 61}).status_code == 422
+    assert (
+        client.post(f"{url}/phases", headers=auth(tok), json={"name": "Build"}).status_code == 409
+    )
+    assert (
+        client.post(f"{url}/phases", headers=auth(tok), json={"name": "y" * 61}).status_code == 422
+    )
     assert client.post(f"{url}/gadgets", headers=auth(tok), json={"name": "x"}).status_code == 422
-    assert client.patch(f"{url}/phases/987654", headers=auth(tok), json={"name": "x"}).status_code == 404
+    assert (
+        client.patch(f"{url}/phases/987654", headers=auth(tok), json={"name": "x"}).status_code
+        == 404
+    )
     for fid in [f["id"] for f in d["functions"]][:-1]:
         client.delete(f"{url}/functions/{fid}", headers=auth(tok))
     r = client.delete(f"{url}/functions/{sales}", headers=auth(tok))
@@ -176,7 +229,12 @@ def test_structure_add_rename_move_remove(client):
 def test_rename_and_delete_board(client):
     board = make_board(client, **SMALL)
     url = f"/api/boards/{board.id}"
-    assert client.patch(url, headers=auth(board.facilitator), json={"title": "  New   name "}).status_code == 200
+    assert (
+        client.patch(
+            url, headers=auth(board.facilitator), json={"title": "  New   name "}
+        ).status_code
+        == 200
+    )
     assert state(client, board, board.facilitator)["title"] == "New name"
     assert client.patch(url, headers=auth(board.facilitator), json={"title": ""}).status_code == 422
     assert client.delete(url, headers=auth(board.facilitator)).status_code == 204
@@ -185,11 +243,15 @@ def test_rename_and_delete_board(client):
 
 def test_join_and_remove_participant(client):
     board = make_board(client, **SMALL)
-    r = client.post(f"/api/join/{board.join}", json={"name": "", "function_id": board.function("PM")})
+    r = client.post(
+        f"/api/join/{board.join}", json={"name": "", "function_id": board.function("PM")}
+    )
     assert r.status_code == 422 and "empty" in r.json()["detail"]
     r = client.post(f"/api/join/{board.join}", json={"name": "Ana", "function_id": 424242})
     assert r.status_code == 422 and "function" in r.json()["detail"]
-    r = client.post("/api/join/not-a-token", json={"name": "Ana", "function_id": board.function("PM")})
+    r = client.post(
+        "/api/join/not-a-token", json={"name": "Ana", "function_id": board.function("PM")}
+    )
     assert r.status_code == 404
     assert state(client, board, board.facilitator)["participants"] == []
     tok = join(client, board, "<b>Ana</b>", "PMM")
@@ -208,7 +270,12 @@ def test_change_log_records_who_and_order(client):
     set_cell(client, board, board.facilitator, "Pricing", "Build", "PM", "D")
     log = client.get(f"/api/boards/{board.id}/changes", headers=auth(pm)).json()
     assert [c["seq"] for c in log] == list(range(1, len(log) + 1))
-    assert [c["kind"] for c in log] == ["board.created", "participant.joined", "cell.set", "cell.set"]
+    assert [c["kind"] for c in log] == [
+        "board.created",
+        "participant.joined",
+        "cell.set",
+        "cell.set",
+    ]
     assert (log[2]["actor"], log[2]["data"]["slots"]) == ("Ana", "O")
     assert (log[3]["actor_role"], log[3]["data"]["before"]) == ("facilitator", "O")
     later = client.get(f"/api/boards/{board.id}/changes?after=3", headers=auth(pm)).json()
@@ -221,11 +288,18 @@ def test_frameworks_catalogue_and_openapi(client):
     assert [r["letter"] for r in fws["raci"]["roles"]] == ["A", "R", "C", "I"]
     assert len(client.get("/api/catalogue").json()) >= 14
     paths = client.get("/openapi.json").json()["paths"]
-    for p in ["/api/boards", "/api/boards/{board_id}", "/api/boards/{board_id}/cells",
-              "/api/boards/{board_id}/{kind}", "/api/boards/{board_id}/{kind}/{item_id}",
-              "/api/join/{join_token}", "/api/boards/{board_id}/changes",
-              "/api/boards/{board_id}/export.csv", "/api/boards/{board_id}/export.json",
-              "/boards/{board_id}/events"]:  # fmt: skip
+    for p in [
+        "/api/boards",
+        "/api/boards/{board_id}",
+        "/api/boards/{board_id}/cells",
+        "/api/boards/{board_id}/{kind}",
+        "/api/boards/{board_id}/{kind}/{item_id}",
+        "/api/join/{join_token}",
+        "/api/boards/{board_id}/changes",
+        "/api/boards/{board_id}/export.csv",
+        "/api/boards/{board_id}/export.json",
+        "/boards/{board_id}/events",
+    ]:
         assert p in paths, p
     assert client.get("/docs").status_code == 200
 

@@ -26,15 +26,22 @@ def test_simultaneous_writes_to_one_cell(server):
             with httpx.Client(base_url=server.url, timeout=20) as c:
                 barrier.wait()
                 for _ in range(5):
-                    results.append(set_cell(c, board, tok, "Pricing", "Launch", "PM", letters).status_code)
+                    results.append(
+                        set_cell(c, board, tok, "Pricing", "Launch", "PM", letters).status_code
+                    )
 
-        threads = [threading.Thread(target=write, args=(t, v)) for t, v in zip(tokens, values, strict=True)]
+        threads = [
+            threading.Thread(target=write, args=(t, v)) for t, v in zip(tokens, values, strict=True)
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         assert results == [200] * 40
-        log = http.get(f"/api/boards/{board.id}/changes?after={start}&limit=1000", headers=auth(board.facilitator)).json()
+        log = http.get(
+            f"/api/boards/{board.id}/changes?after={start}&limit=1000",
+            headers=auth(board.facilitator),
+        ).json()
         cell_log = [c for c in log if c["kind"] == "cell.set"]
         assert [c["seq"] for c in log] == list(range(start + 1, start + 41))
         assert len(cell_log) == 40
@@ -43,5 +50,8 @@ def test_simultaneous_writes_to_one_cell(server):
             assert cur["data"]["before"] == prev["data"]["slots"]
         final = state(http, board, board.facilitator)
         key = (board.activity("Pricing"), board.phase("Launch"), board.function("PM"))
-        stored = {(c["activity_id"], c["phase_id"], c["function_id"]): c["letters"] for c in final["cells"]}
+        stored = {
+            (c["activity_id"], c["phase_id"], c["function_id"]): c["letters"]
+            for c in final["cells"]
+        }
         assert stored[key] == cell_log[-1]["data"]["slots"]

@@ -19,8 +19,10 @@ def events_url(server, board, token, since=None):
 
 
 def current_seq(http, board):
-    return http.get(f"/api/boards/{board.id}/changes?limit=1000",
-                    headers={"Authorization": f"Bearer {board.facilitator}"}).json()[-1]["seq"]  # fmt: skip
+    return http.get(
+        f"/api/boards/{board.id}/changes?limit=1000",
+        headers={"Authorization": f"Bearer {board.facilitator}"},
+    ).json()[-1]["seq"]
 
 
 @pytest.fixture
@@ -114,8 +116,11 @@ def test_structure_change_asks_for_refresh_and_delete_says_gone(server, http):
     seq = current_seq(http, board)
     stream = SSEClient(events_url(server, board, tok, since=seq))
     try:
-        r = http.post(f"/api/boards/{board.id}/phases", json={"name": "Sunset"},
-                      headers={"Authorization": f"Bearer {tok}"})  # fmt: skip
+        r = http.post(
+            f"/api/boards/{board.id}/phases",
+            json={"name": "Sunset"},
+            headers={"Authorization": f"Bearer {tok}"},
+        )
         assert r.status_code == 201
         ev = stream.next()
         assert (ev.event, ev.id) == ("refresh", str(seq + 1))

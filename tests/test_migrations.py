@@ -16,9 +16,19 @@ def test_models_and_migrations_agree(database_url):
         with engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(ctx, SQLModel.metadata)
-            assert diff == [], f"models and migrations differ; run `alembic revision --autogenerate`: {diff}"
+            assert diff == [], (
+                f"models and migrations differ; run `alembic revision --autogenerate`: {diff}"
+            )
             tables = set(inspect(conn).get_table_names())
-        assert {"board", "phase", "team_function", "activity", "cell", "participant", "change",
-                "alembic_version"} <= tables  # fmt: skip
+        assert {
+            "board",
+            "phase",
+            "team_function",
+            "activity",
+            "cell",
+            "participant",
+            "change",
+            "alembic_version",
+        } <= tables
     finally:
         engine.dispose()

@@ -21,11 +21,18 @@ def test_home_page_offers_catalogue_and_presets(client):
 
 
 def test_create_board_from_form_and_open_facilitator_page(client):
-    r = client.post("/boards", data={"title": "Form board", "framework": "raci",
-                                     "phases": "Plan\nShip", "functions": "PM\nPMM\nSales",
-                                     "catalogue": ["pricing", "positioning"],
-                                     "extra_activities": "Win/loss reviews\n"},
-                    follow_redirects=False)  # fmt: skip
+    r = client.post(
+        "/boards",
+        data={
+            "title": "Form board",
+            "framework": "raci",
+            "phases": "Plan\nShip",
+            "functions": "PM\nPMM\nSales",
+            "catalogue": ["pricing", "positioning"],
+            "extra_activities": "Win/loss reviews\n",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     url = r.headers["location"]
     assert url.startswith("/f/")
@@ -49,9 +56,11 @@ def test_join_flow_with_cookie_and_no_duplicates(client):
     board = make_board(client, activities=[{"name": "Pricing"}])
     page = client.get(f"/j/{board.join}")
     assert page.status_code == 200 and "Your name" in page.text
-    r = client.post(f"/j/{board.join}", data={"name": "<script>alert(1)</script>",
-                                                "function_id": board.function("PMM")},
-                    follow_redirects=False)  # fmt: skip
+    r = client.post(
+        f"/j/{board.join}",
+        data={"name": "<script>alert(1)</script>", "function_id": board.function("PMM")},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     page = client.get(f"/j/{board.join}")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
@@ -68,7 +77,9 @@ def test_join_flow_with_cookie_and_no_duplicates(client):
 
 def test_join_form_errors(client):
     board = make_board(client, activities=[{"name": "Pricing"}])
-    r = client.post(f"/j/{board.join}", data={"name": "  ", "function_id": board.function("PM")}, headers=HX)
+    r = client.post(
+        f"/j/{board.join}", data={"name": "  ", "function_id": board.function("PM")}, headers=HX
+    )
     assert r.status_code == 422 and "Your name cannot be empty" in r.text
     r = client.post(f"/j/{board.join}", data={"name": "Ana", "function_id": "abc"}, headers=HX)
     assert r.status_code == 422 and "function_id" in r.text
@@ -81,21 +92,37 @@ def test_join_form_errors(client):
 def test_cell_fragment_and_keyboard_targets(client):
     board = make_board(client, activities=[{"name": "Pricing"}])
     a, p, f = board.activity("Pricing"), board.phase("Launch"), board.function("PM")
-    r = client.post(f"/boards/{board.id}/cells", headers={**HX, "X-Lockstep-Token": board.facilitator},
-                    data={"activity_id": a, "phase_id": p, "function_id": f, "letters": "DO"})  # fmt: skip
+    r = client.post(
+        f"/boards/{board.id}/cells",
+        headers={**HX, "X-Lockstep-Token": board.facilitator},
+        data={"activity_id": a, "phase_id": p, "function_id": f, "letters": "DO"},
+    )
     assert r.status_code == 200
-    assert f'id="row-{a}" hx-swap-oob="true"' in r.text and re.search(r'id="summary"[^>]*hx-swap-oob="true"', r.text)
+    assert f'id="row-{a}" hx-swap-oob="true"' in r.text and re.search(
+        r'id="summary"[^>]*hx-swap-oob="true"', r.text
+    )
     assert f'id="c-{a}-{p}-{f}"' in r.text and 'data-letters="OD"' in r.text
-    r = client.post(f"/boards/{board.id}/cells", headers={**HX, "X-Lockstep-Token": board.facilitator},
-                    data={"activity_id": a, "phase_id": p, "function_id": f, "letters": "Z"})  # fmt: skip
-    assert r.status_code == 422 and "no role letter Z;" in r.text and r.headers["HX-Retarget"] == "#flash"
+    r = client.post(
+        f"/boards/{board.id}/cells",
+        headers={**HX, "X-Lockstep-Token": board.facilitator},
+        data={"activity_id": a, "phase_id": p, "function_id": f, "letters": "Z"},
+    )
+    assert (
+        r.status_code == 422
+        and "no role letter Z;" in r.text
+        and r.headers["HX-Retarget"] == "#flash"
+    )
 
 
 def test_actions_need_header_token_not_cookie(client):
     board = make_board(client, activities=[{"name": "Pricing"}])
     client.post(f"/j/{board.join}", data={"name": "Ana", "function_id": board.function("PM")})
-    data = {"activity_id": board.activity("Pricing"), "phase_id": board.phase("Build"),
-            "function_id": board.function("PM"), "letters": "O"}  # fmt: skip
+    data = {
+        "activity_id": board.activity("Pricing"),
+        "phase_id": board.phase("Build"),
+        "function_id": board.function("PM"),
+        "letters": "O",
+    }
     r = client.post(f"/boards/{board.id}/cells", data=data, headers=HX)  # cookie only
     assert r.status_code == 401
     assert state(client, board, board.facilitator)["cells"] == []
@@ -104,12 +131,33 @@ def test_actions_need_header_token_not_cookie(client):
 def test_facilitator_actions_from_the_page(client):
     board = make_board(client, activities=[{"name": "Pricing"}])
     h = {**HX, "X-Lockstep-Token": board.facilitator}
-    assert client.post(f"/boards/{board.id}/title", data={"title": "<b>Renamed</b>"}, headers=h).status_code == 200
+    assert (
+        client.post(
+            f"/boards/{board.id}/title", data={"title": "<b>Renamed</b>"}, headers=h
+        ).status_code
+        == 200
+    )
     r = client.post(f"/boards/{board.id}/activities", data={"name": "Messaging"}, headers=h)
-    assert r.status_code == 200 and 'id="live" hx-swap-oob="innerHTML"' in r.text and "Messaging" in r.text
+    assert (
+        r.status_code == 200
+        and 'id="live" hx-swap-oob="innerHTML"' in r.text
+        and "Messaging" in r.text
+    )
     mid = board.activity("Pricing")
-    assert client.post(f"/boards/{board.id}/activities/{mid}/move", data={"to": "1"}, headers=h).status_code == 200
-    assert client.post(f"/boards/{board.id}/activities/{mid}/rename", data={"name": "Pricing & packaging"}, headers=h).status_code == 200
+    assert (
+        client.post(
+            f"/boards/{board.id}/activities/{mid}/move", data={"to": "1"}, headers=h
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            f"/boards/{board.id}/activities/{mid}/rename",
+            data={"name": "Pricing & packaging"},
+            headers=h,
+        ).status_code
+        == 200
+    )
     d = state(client, board, board.facilitator)
     assert [a["name"] for a in d["activities"]] == ["Messaging", "Pricing & packaging"]
     page = client.get(f"/f/{board.facilitator}").text

@@ -17,8 +17,12 @@ from backend.participants import service as participants
 from backend.security import AccessDep
 
 router = APIRouter(prefix="/api", tags=["boards"])
-ERRORS = {401: {"description": "Missing or invalid token"}, 403: {"description": "Not allowed"},
-          404: {"description": "Unknown board or item"}, 422: {"description": "Invalid input"}}  # fmt: skip
+ERRORS = {
+    401: {"description": "Missing or invalid token"},
+    403: {"description": "Not allowed"},
+    404: {"description": "Unknown board or item"},
+    422: {"description": "Invalid input"},
+}
 
 
 def board_out(view: MatrixView, access) -> s.BoardOut:  # type: ignore[no-untyped-def]
@@ -31,8 +35,13 @@ def board_out(view: MatrixView, access) -> s.BoardOut:  # type: ignore[no-untype
         phases=[s.ItemOut(id=p.id, name=p.name, position=p.position) for p in view.phases],
         functions=[s.ItemOut(id=f.id, name=f.name, position=f.position) for f in view.functions],
         activities=[
-            s.ItemOut(id=a.id, name=a.name, position=a.position, description=a.description,
-                      sources=[x for x in a.sources.split("\n") if x])  # fmt: skip
+            s.ItemOut(
+                id=a.id,
+                name=a.name,
+                position=a.position,
+                description=a.description,
+                sources=[x for x in a.sources.split("\n") if x],
+            )
             for a in view.activities
         ],
         cells=[
@@ -40,29 +49,41 @@ def board_out(view: MatrixView, access) -> s.BoardOut:  # type: ignore[no-untype
             for (a, p, f), slots in view.cells.items()
         ],
         checks=[
-            s.CheckOut(activity_id=a, phase_id=p, state=st.state,
-                       findings=[s.FindingOut(**f.__dict__) for f in st.findings])  # fmt: skip
+            s.CheckOut(
+                activity_id=a,
+                phase_id=p,
+                state=st.state,
+                findings=[s.FindingOut(**f.__dict__) for f in st.findings],
+            )
             for (a, p), st in view.check.cells.items()
         ],
         phase_checks=[
-            s.PhaseCheckOut(phase_id=p, state=st.state,
-                            findings=[s.FindingOut(**f.__dict__) for f in st.findings])  # fmt: skip
+            s.PhaseCheckOut(
+                phase_id=p,
+                state=st.state,
+                findings=[s.FindingOut(**f.__dict__) for f in st.findings],
+            )
             for p, st in view.check.phases.items()
         ],
         participants=[
             s.ParticipantOut(id=p.id, name=p.name, function_id=p.function_id, joined_at=p.joined_at)
             for p in view.participants
         ],
-        you=s.YouOut(role=access.role,
-                     participant_id=access.participant.id if access.participant else None),  # fmt: skip
+        you=s.YouOut(
+            role=access.role, participant_id=access.participant.id if access.participant else None
+        ),
     )
 
 
 @router.get("/frameworks", summary="Framework presets and their role letters")
 def frameworks() -> list[dict]:
     return [
-        {"key": f.key, "label": f.label, "max_drivers": f.max_drivers,
-         "roles": [r.__dict__ for r in f.roles]}  # fmt: skip
+        {
+            "key": f.key,
+            "label": f.label,
+            "max_drivers": f.max_drivers,
+            "roles": [r.__dict__ for r in f.roles],
+        }
         for f in FRAMEWORKS.values()
     ]
 
@@ -77,15 +98,24 @@ def create_board(body: s.BoardCreate, request: Request, session: SessionDep) -> 
     specs = None
     if body.activities is not None:
         specs = [ActivitySpec(a.name, a.description) for a in body.activities]
-    board = service.create_board(session, title=body.title, framework=body.framework,
-                                 phases=body.phases, functions=body.functions,
-                                 activities=specs)  # fmt: skip
+    board = service.create_board(
+        session,
+        title=body.title,
+        framework=body.framework,
+        phases=body.phases,
+        functions=body.functions,
+        activities=specs,
+    )
     urls = links(request, board)
     return s.BoardCreated(
-        id=board.id, title=board.title, framework=board.framework,
-        facilitator_token=board.facilitator_token, join_token=board.join_token,
-        facilitator_url=urls["facilitator"], join_url=urls["join"],
-    )  # fmt: skip
+        id=board.id,
+        title=board.title,
+        framework=board.framework,
+        facilitator_token=board.facilitator_token,
+        join_token=board.join_token,
+        facilitator_url=urls["facilitator"],
+        join_url=urls["join"],
+    )
 
 
 @router.get("/boards/{board_id}", response_model=s.BoardOut, responses=ERRORS)
@@ -93,79 +123,142 @@ def get_board(session: SessionDep, access: AccessDep) -> s.BoardOut:
     return board_out(load_matrix(session, access.board), access)
 
 
-@router.patch("/boards/{board_id}", response_model=s.Saved, responses=ERRORS,
-              summary="Rename the board (facilitator)")  # fmt: skip
+@router.patch(
+    "/boards/{board_id}",
+    response_model=s.Saved,
+    responses=ERRORS,
+    summary="Rename the board (facilitator)",
+)
 def patch_board(body: s.BoardPatch, session: SessionDep, access: AccessDep) -> s.Saved:
     board = service.rename_board(session, access=access, title=body.title)
     return s.Saved(seq=_seq(session, board.id))
 
 
-@router.delete("/boards/{board_id}", status_code=204, responses=ERRORS,
-               summary="Delete the board (facilitator)")  # fmt: skip
+@router.delete(
+    "/boards/{board_id}",
+    status_code=204,
+    responses=ERRORS,
+    summary="Delete the board (facilitator)",
+)
 def delete_board(session: SessionDep, access: AccessDep) -> Response:
     service.delete_board(session, access=access)
     return Response(status_code=204)
 
 
-@router.put("/boards/{board_id}/cells", response_model=s.Saved, responses=ERRORS,
-            summary="Set one cell's role letters (empty clears)")  # fmt: skip
+@router.put(
+    "/boards/{board_id}/cells",
+    response_model=s.Saved,
+    responses=ERRORS,
+    summary="Set one cell's role letters (empty clears)",
+)
 def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
-    service.set_cell(session, access=access, activity_id=body.activity_id, phase_id=body.phase_id,
-                     function_id=body.function_id, letters=body.letters)  # fmt: skip
+    service.set_cell(
+        session,
+        access=access,
+        activity_id=body.activity_id,
+        phase_id=body.phase_id,
+        function_id=body.function_id,
+        letters=body.letters,
+    )
     return s.Saved(seq=_seq(session, access.board.id))
 
 
-@router.post("/join/{join_token}", status_code=201, response_model=s.Joined, responses=ERRORS,
-             tags=["participants"], summary="Join a board with the participant link's token")  # fmt: skip
+@router.post(
+    "/join/{join_token}",
+    status_code=201,
+    response_model=s.Joined,
+    responses=ERRORS,
+    tags=["participants"],
+    summary="Join a board with the participant link's token",
+)
 def join(join_token: str, body: s.JoinIn, session: SessionDep) -> s.Joined:
     board = participants.board_for_join_token(session, join_token)
     p = participants.join(session, board=board, name=body.name, function_id=body.function_id)
     return s.Joined(board_id=board.id, participant_id=p.id, token=p.secret)
 
 
-@router.delete("/boards/{board_id}/participants/{participant_id}", status_code=204,
-               responses=ERRORS, tags=["participants"],
-               summary="Remove a participant (facilitator)")  # fmt: skip
+@router.delete(
+    "/boards/{board_id}/participants/{participant_id}",
+    status_code=204,
+    responses=ERRORS,
+    tags=["participants"],
+    summary="Remove a participant (facilitator)",
+)
 def remove_participant(participant_id: int, session: SessionDep, access: AccessDep) -> Response:
     participants.remove(session, access=access, participant_id=participant_id)
     return Response(status_code=204)
 
 
-@router.post("/boards/{board_id}/{kind}", status_code=201, response_model=s.ItemOut,
-             responses=ERRORS, summary="Add a phase, function or activity (facilitator)")  # fmt: skip
+@router.post(
+    "/boards/{board_id}/{kind}",
+    status_code=201,
+    response_model=s.ItemOut,
+    responses=ERRORS,
+    summary="Add a phase, function or activity (facilitator)",
+)
 def add_item(kind: s.Kind, body: s.ItemIn, session: SessionDep, access: AccessDep) -> s.ItemOut:
-    item = service.add_item(session, access=access, kind=kind, name=body.name,
-                            description=body.description)  # fmt: skip
+    item = service.add_item(
+        session, access=access, kind=kind, name=body.name, description=body.description
+    )
     return s.ItemOut(id=item.id, name=item.name, position=item.position)
 
 
-@router.patch("/boards/{board_id}/{kind}/{item_id}", response_model=s.Saved, responses=ERRORS,
-              summary="Rename, describe or move a phase, function or activity (facilitator)")  # fmt: skip
-def patch_item(kind: s.Kind, item_id: int, body: s.ItemPatch, session: SessionDep,
-               access: AccessDep) -> s.Saved:  # fmt: skip
+@router.patch(
+    "/boards/{board_id}/{kind}/{item_id}",
+    response_model=s.Saved,
+    responses=ERRORS,
+    summary="Rename, describe or move a phase, function or activity (facilitator)",
+)
+def patch_item(
+    kind: s.Kind, item_id: int, body: s.ItemPatch, session: SessionDep, access: AccessDep
+) -> s.Saved:
     if body.name is not None or body.description is not None:
-        service.update_item(session, access=access, kind=kind, item_id=item_id, name=body.name,
-                            description=body.description)  # fmt: skip
+        service.update_item(
+            session,
+            access=access,
+            kind=kind,
+            item_id=item_id,
+            name=body.name,
+            description=body.description,
+        )
     if body.position is not None:
         service.move_item(session, access=access, kind=kind, item_id=item_id, to=body.position)
     return s.Saved(seq=_seq(session, access.board.id))
 
 
-@router.delete("/boards/{board_id}/{kind}/{item_id}", status_code=204, responses=ERRORS,
-               summary="Remove a phase, function or activity and its cells (facilitator)")  # fmt: skip
+@router.delete(
+    "/boards/{board_id}/{kind}/{item_id}",
+    status_code=204,
+    responses=ERRORS,
+    summary="Remove a phase, function or activity and its cells (facilitator)",
+)
 def delete_item(kind: s.Kind, item_id: int, session: SessionDep, access: AccessDep) -> Response:
     service.remove_item(session, access=access, kind=kind, item_id=item_id)
     return Response(status_code=204)
 
 
-@router.get("/boards/{board_id}/changes", response_model=list[s.ChangeOut], responses=ERRORS,
-            summary="The board's change log after a sequence number")  # fmt: skip
-def list_changes(session: SessionDep, access: AccessDep, after: int = Query(0, ge=0),
-                 limit: int = Query(100, ge=1, le=1000)) -> list[s.ChangeOut]:  # fmt: skip
+@router.get(
+    "/boards/{board_id}/changes",
+    response_model=list[s.ChangeOut],
+    responses=ERRORS,
+    summary="The board's change log after a sequence number",
+)
+def list_changes(
+    session: SessionDep,
+    access: AccessDep,
+    after: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[s.ChangeOut]:
     rows = changes_after(session, board_id=access.board.id, after=after, limit=limit)
     return [
-        s.ChangeOut(seq=c.seq, kind=c.kind, data=change_data(c), actor=c.actor,
-                    actor_role=c.actor_role, created_at=c.created_at)  # fmt: skip
+        s.ChangeOut(
+            seq=c.seq,
+            kind=c.kind,
+            data=change_data(c),
+            actor=c.actor,
+            actor_role=c.actor_role,
+            created_at=c.created_at,
+        )
         for c in rows
     ]
 

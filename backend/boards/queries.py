@@ -62,7 +62,9 @@ class MatrixView:
 def _ordered(session: Session, table: type, board_id: int) -> list:  # type: ignore[type-arg]
     return list(
         session.exec(
-            select(table).where(table.board_id == board_id).order_by(col(table.position), col(table.id))
+            select(table)
+            .where(table.board_id == board_id)
+            .order_by(col(table.position), col(table.id))
         )
     )
 

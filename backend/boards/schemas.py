@@ -18,7 +18,9 @@ class ActivityIn(BaseModel):
 class BoardCreate(BaseModel):
     title: str = Field(max_length=1000, examples=["PM / PMM roles 2026-Q4"])
     framework: str = Field(default="odci", description="odci, raci or daci")
-    phases: list[str] | None = Field(default=None, description="Default: Discover, Build, Launch, Grow")
+    phases: list[str] | None = Field(
+        default=None, description="Default: Discover, Build, Launch, Grow"
+    )
     functions: list[str] | None = Field(default=None, description="Default: PM, PMM")
     activities: list[ActivityIn] | None = Field(
         default=None, description="Default (null): the seeded PM/PMM catalogue"
@@ -43,7 +45,9 @@ class CellIn(BaseModel):
     activity_id: int
     phase_id: int
     function_id: int
-    letters: str = Field(default="", max_length=20, description="Role letters of the board's framework, e.g. OD")
+    letters: str = Field(
+        default="", max_length=20, description="Role letters of the board's framework, e.g. OD"
+    )
 
 
 class CellOut(BaseModel):

@@ -209,13 +209,21 @@ def _item(session: Session, table: type, board_id: int, item_id: int, label: str
 def _ordered(session: Session, table: type, board_id: int) -> list:  # type: ignore[type-arg]
     return list(
         session.exec(
-            select(table).where(table.board_id == board_id).order_by(col(table.position), col(table.id))
+            select(table)
+            .where(table.board_id == board_id)
+            .order_by(col(table.position), col(table.id))
         )
     )
 
 
-def _check_unique(session: Session, table: type, board_id: int, name: str, label: str,
-                  except_id: int | None = None) -> None:  # fmt: skip
+def _check_unique(
+    session: Session,
+    table: type,
+    board_id: int,
+    name: str,
+    label: str,
+    except_id: int | None = None,
+) -> None:
     for other in _ordered(session, table, board_id):
         if other.id != except_id and other.name.casefold() == name.casefold():
             raise Conflict(f"{label} {name!r} already exists on this board")
@@ -228,10 +236,14 @@ def add_item(
     access.require_facilitator(f"add a {label.lower()}")
     board_id = access.board.id
     name = clean_text(name, what=f"{label} name", max_len=max_len)
-    description = clean_text(description, what="Description", max_len=MAX_DESCRIPTION, required=False)
+    description = clean_text(
+        description, what="Description", max_len=MAX_DESCRIPTION, required=False
+    )
     change = changes.start(session, board_id=board_id, kind=f"{kind}.added", actor=access.actor)
     _check_unique(session, table, board_id, name, label)
-    count = session.exec(select(func.count()).select_from(table).where(table.board_id == board_id)).one()
+    count = session.exec(
+        select(func.count()).select_from(table).where(table.board_id == board_id)
+    ).one()
     if count >= max_items:
         raise Invalid(f"At most {max_items} {kind} per board")
     top = session.exec(select(func.max(table.position)).where(table.board_id == board_id)).one()
@@ -259,8 +271,9 @@ def update_item(
     if name is not None:
         name = clean_text(name, what=f"{label} name", max_len=max_len)
     if description is not None:
-        description = clean_text(description, what="Description", max_len=MAX_DESCRIPTION,
-                                 required=False)  # fmt: skip
+        description = clean_text(
+            description, what="Description", max_len=MAX_DESCRIPTION, required=False
+        )
     change = changes.start(session, board_id=board_id, kind=f"{kind}.updated", actor=access.actor)
     item = _item(session, table, board_id, item_id, label.lower())
     data: dict[str, object] = {"id": item.id}

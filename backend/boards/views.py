@@ -32,7 +32,10 @@ def current_quarter(today: date | None = None) -> str:
 
 def links(request: Request, board: Board) -> dict[str, str]:
     base = str(request.base_url).rstrip("/")
-    return {"facilitator": f"{base}/f/{board.facilitator_token}", "join": f"{base}/j/{board.join_token}"}
+    return {
+        "facilitator": f"{base}/f/{board.facilitator_token}",
+        "join": f"{base}/j/{board.join_token}",
+    }
 
 
 def redirect(request: Request, url: str) -> Response:
@@ -43,8 +46,14 @@ def redirect(request: Request, url: str) -> Response:
 
 def board_page(request: Request, session: SessionDep, access: Access) -> HTMLResponse:
     view = load_matrix(session, access.board)
-    return render(request, "board.html", v=view, access=access, token=access.token,
-                  links=links(request, access.board))  # fmt: skip
+    return render(
+        request,
+        "board.html",
+        v=view,
+        access=access,
+        token=access.token,
+        links=links(request, access.board),
+    )
 
 
 def live_html(request: Request, session: SessionDep, access: Access, *, oob: bool) -> str:
@@ -81,7 +90,9 @@ def create_board(
     extra_activities: Annotated[str, Form()] = "",
 ) -> Response:
     chosen = set(catalogue or [])
-    specs = [ActivitySpec(a.name, a.description, a.sources) for a in load_catalogue() if a.key in chosen]
+    specs = [
+        ActivitySpec(a.name, a.description, a.sources) for a in load_catalogue() if a.key in chosen
+    ]
     specs += [ActivitySpec(line) for line in extra_activities.splitlines() if line.strip()]
     board = service.create_board(
         session,
@@ -118,17 +129,28 @@ def set_cell(
     function_id: Annotated[int, Form()],
     letters: Annotated[str, Form(max_length=20)] = "",
 ) -> HTMLResponse:
-    service.set_cell(session, access=access, activity_id=activity_id, phase_id=phase_id,
-                     function_id=function_id, letters=letters)  # fmt: skip
+    service.set_cell(
+        session,
+        access=access,
+        activity_id=activity_id,
+        phase_id=phase_id,
+        function_id=function_id,
+        letters=letters,
+    )
     return HTMLResponse(cell_fragments(load_matrix(session, access.board), activity_id))
 
 
 @router.post("/boards/{board_id}/title", response_class=HTMLResponse)
-def rename_board(request: Request, session: SessionDep, access: AccessDep,
-                 title: Annotated[str, Form()] = "") -> HTMLResponse:  # fmt: skip
+def rename_board(
+    request: Request, session: SessionDep, access: AccessDep, title: Annotated[str, Form()] = ""
+) -> HTMLResponse:
     service.rename_board(session, access=access, title=title)
-    return HTMLResponse(live_html(request, session, access, oob=True) + templates.get_template(
-        "_title_partial.html").render(v=load_matrix(session, access.board), oob=True))  # fmt: skip
+    return HTMLResponse(
+        live_html(request, session, access, oob=True)
+        + templates.get_template("_title_partial.html").render(
+            v=load_matrix(session, access.board), oob=True
+        )
+    )
 
 
 @router.post("/boards/{board_id}/delete")
@@ -138,28 +160,46 @@ def delete_board(request: Request, session: SessionDep, access: AccessDep) -> Re
 
 
 @router.post("/boards/{board_id}/{kind}", response_class=HTMLResponse)
-def add_item(request: Request, kind: str, session: SessionDep, access: AccessDep,
-             name: Annotated[str, Form()] = "") -> HTMLResponse:  # fmt: skip
+def add_item(
+    request: Request,
+    kind: str,
+    session: SessionDep,
+    access: AccessDep,
+    name: Annotated[str, Form()] = "",
+) -> HTMLResponse:
     service.add_item(session, access=access, kind=kind, name=name)
     return HTMLResponse(live_html(request, session, access, oob=True))
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/rename", response_class=HTMLResponse)
-def rename_item(request: Request, kind: str, item_id: int, session: SessionDep,
-                access: AccessDep, name: Annotated[str, Form()] = "") -> HTMLResponse:  # fmt: skip
+def rename_item(
+    request: Request,
+    kind: str,
+    item_id: int,
+    session: SessionDep,
+    access: AccessDep,
+    name: Annotated[str, Form()] = "",
+) -> HTMLResponse:
     service.update_item(session, access=access, kind=kind, item_id=item_id, name=name)
     return HTMLResponse(live_html(request, session, access, oob=True))
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/move", response_class=HTMLResponse)
-def move_item(request: Request, kind: str, item_id: int, session: SessionDep,
-              access: AccessDep, to: Annotated[int, Form()]) -> HTMLResponse:  # fmt: skip
+def move_item(
+    request: Request,
+    kind: str,
+    item_id: int,
+    session: SessionDep,
+    access: AccessDep,
+    to: Annotated[int, Form()],
+) -> HTMLResponse:
     service.move_item(session, access=access, kind=kind, item_id=item_id, to=to)
     return HTMLResponse(live_html(request, session, access, oob=True))
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/delete", response_class=HTMLResponse)
-def remove_item(request: Request, kind: str, item_id: int, session: SessionDep,
-                access: AccessDep) -> HTMLResponse:  # fmt: skip
+def remove_item(
+    request: Request, kind: str, item_id: int, session: SessionDep, access: AccessDep
+) -> HTMLResponse:
     service.remove_item(session, access=access, kind=kind, item_id=item_id)
     return HTMLResponse(live_html(request, session, access, oob=True))

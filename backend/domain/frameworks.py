@@ -65,7 +65,9 @@ def normalise_slots(slots: set[str] | str) -> str:
     chosen = set(slots)
     ordered = "".join(s for s in SLOTS if s in chosen)
     if len(ordered) > 1 and ordered != OWNER + DRIVER:
-        raise ValueError("A function holds one role per cell; only Owner and Driver may be combined")
+        raise ValueError(
+            "A function holds one role per cell; only Owner and Driver may be combined"
+        )
     return ordered
 
 
@@ -73,7 +75,9 @@ ODCI = Framework(
     key="odci",
     label="ODCI",
     roles=(
-        Role(OWNER, "O", "Owner", "Accountable for the outcome; exactly one per activity and phase"),
+        Role(
+            OWNER, "O", "Owner", "Accountable for the outcome; exactly one per activity and phase"
+        ),
         Role(DRIVER, "D", "Driver", "Does the work; at least one"),
         Role(CONSULTED, "C", "Consulted", "Gives input before decisions"),
         Role(INFORMED, "I", "Informed", "Kept up to date"),

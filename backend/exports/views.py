@@ -32,8 +32,9 @@ def download(body: str, media_type: str, name: str) -> Response:
 @router.get("/boards/{board_id}/export.csv", summary="The matrix as CSV (long layout)")
 def export_csv(session: SessionDep, access: AccessDep) -> Response:
     view = load_matrix(session, access.board, with_participants=False)
-    return download(csv_export.to_csv(view), "text/csv; charset=utf-8",
-                    filename(view.board.title, "csv"))  # fmt: skip
+    return download(
+        csv_export.to_csv(view), "text/csv; charset=utf-8", filename(view.board.title, "csv")
+    )
 
 
 @router.get("/boards/{board_id}/export.json", summary="The whole board as JSON")

@@ -51,8 +51,9 @@ class Channel:
 
 
 class Hub:
-    def __init__(self, session_factory: Callable[[], Session], *, queue_size: int = 256,
-                 batch: int = 200) -> None:  # fmt: skip
+    def __init__(
+        self, session_factory: Callable[[], Session], *, queue_size: int = 256, batch: int = 200
+    ) -> None:
         self._session_factory = session_factory
         self._queue_size = queue_size
         self._batch = batch

@@ -32,7 +32,9 @@ def cell_fragments(view: MatrixView, activity_id: int) -> str:
     rows = render_fragment("_phase_head_partial.html", v=view, oob=True)
     if activity is not None:
         rows += render_fragment("_row_partial.html", v=view, a=activity, oob=True)
-    return f"<template>{rows}</template>" + render_fragment("_summary_partial.html", v=view, oob=True)
+    return f"<template>{rows}</template>" + render_fragment(
+        "_summary_partial.html", v=view, oob=True
+    )
 
 
 def event_for(view: MatrixView, change: Change) -> LiveEvent:
@@ -45,7 +47,9 @@ def event_for(view: MatrixView, change: Change) -> LiveEvent:
         html = render_fragment("_participants_partial.html", v=view, oob=True, access=None)
         return LiveEvent(change.seq, CHANGE, html)
     if kind in ("board.renamed", "board.created"):
-        return LiveEvent(change.seq, CHANGE, render_fragment("_title_partial.html", v=view, oob=True))
+        return LiveEvent(
+            change.seq, CHANGE, render_fragment("_title_partial.html", v=view, oob=True)
+        )
     return LiveEvent(change.seq, REFRESH, "")
 
 

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 
 from anyio import to_thread
 from fastapi import APIRouter, Request
-from sse_starlette import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from backend.boards.models import Board
 from backend.changes.service import changes_after
@@ -53,8 +53,12 @@ def sse(event: LiveEvent) -> ServerSentEvent:
     return ServerSentEvent(data=event.data, event=event.name, id=str(event.seq))
 
 
-@router.get("/boards/{board_id}/events", include_in_schema=True, tags=["live"],
-            summary="Live stream of a board's changes (server-sent events)")  # fmt: skip
+@router.get(
+    "/boards/{board_id}/events",
+    include_in_schema=True,
+    tags=["live"],
+    summary="Live stream of a board's changes (server-sent events)",
+)
 async def board_events(board_id: int, request: Request) -> EventSourceResponse:
     # Checked with a short-lived session: a stream must not hold a database connection.
     await to_thread.run_sync(_check_access, board_id, request_token(request))

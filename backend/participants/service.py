@@ -25,8 +25,9 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
     name = clean_text(name, what="Your name", max_len=MAX_PARTICIPANT_NAME)
     if function_id is None:
         raise Invalid("Choose your function")
-    change = changes.start(session, board_id=board.id, kind="participant.joined",
-                           actor=Actor(name, PARTICIPANT))  # fmt: skip
+    change = changes.start(
+        session, board_id=board.id, kind="participant.joined", actor=Actor(name, PARTICIPANT)
+    )
     function = session.get(TeamFunction, function_id)
     if function is None or function.board_id != board.id:
         raise Invalid("That function is not one of this board's functions")
@@ -46,8 +47,9 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
 
 def remove(session: Session, *, access: Access, participant_id: int) -> None:
     access.require_facilitator("remove people")
-    change = changes.start(session, board_id=access.board.id, kind="participant.removed",
-                           actor=access.actor)  # fmt: skip
+    change = changes.start(
+        session, board_id=access.board.id, kind="participant.removed", actor=access.actor
+    )
     participant = session.get(Participant, participant_id)
     if participant is None or participant.board_id != access.board.id:
         raise NotFound(f"No participant with id {participant_id} on this board")

@@ -30,9 +30,13 @@ def join_page(token: str, request: Request, session: SessionDep) -> HTMLResponse
         if me is not None and me.board_id == board.id:
             return board_page(request, session, Access(board, PARTICIPANT, secret, me))
     functions = session.exec(
-        select(TeamFunction).where(TeamFunction.board_id == board.id).order_by(col(TeamFunction.position))
+        select(TeamFunction)
+        .where(TeamFunction.board_id == board.id)
+        .order_by(col(TeamFunction.position))
     ).all()
-    return render(request, "join.html", board=board, functions=functions, max_name=MAX_PARTICIPANT_NAME)
+    return render(
+        request, "join.html", board=board, functions=functions, max_name=MAX_PARTICIPANT_NAME
+    )
 
 
 @router.post("/j/{token}")
@@ -47,13 +51,19 @@ def join(
     participant = service.join(session, board=board, name=name, function_id=function_id)
     response = redirect(request, f"/j/{token}")
     response.set_cookie(
-        participant_cookie(board.id), participant.secret, max_age=COOKIE_MAX_AGE,
-        httponly=True, samesite="lax", path="/",
-    )  # fmt: skip
+        participant_cookie(board.id),
+        participant.secret,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        path="/",
+    )
     return response
 
 
 @router.post("/boards/{board_id}/participants/{participant_id}/remove", response_class=HTMLResponse)
-def remove(request: Request, participant_id: int, session: SessionDep, access: AccessDep) -> HTMLResponse:
+def remove(
+    request: Request, participant_id: int, session: SessionDep, access: AccessDep
+) -> HTMLResponse:
     service.remove(session, access=access, participant_id=participant_id)
     return HTMLResponse(live_html(request, session, access, oob=True))

@@ -192,6 +192,23 @@
     }
   });
 
+  // Disclosure panels stay as the person left them when live updates re-render them.
+  const openPanels = new Set();
+  document.addEventListener("toggle", (e) => {
+    const el = e.target;
+    if (!el.matches || !el.matches("details[data-keep-open]") || !el.id) return;
+    if (el.open) openPanels.add(el.id); else openPanels.delete(el.id);
+  }, true);
+  function restoreOpen() {
+    openPanels.forEach((id) => {
+      const el = document.getElementById(id);
+      if (el && !el.open) el.open = true;
+    });
+  }
+  document.addEventListener("htmx:afterSettle", restoreOpen);
+  document.addEventListener("htmx:oobAfterSwap", restoreOpen);
+  document.addEventListener("lockstep:applied", restoreOpen);
+
   // Forms marked data-reset-on-success empty themselves after a successful request.
   document.addEventListener("htmx:afterRequest", (e) => {
     const form = e.detail.elt;

@@ -29,9 +29,24 @@ def test_catalogue_loads_with_required_fields():
         assert a.sources and a.mentions
 
 
-@pytest.mark.parametrize("needle", ["segmentation", "tam", "value proposition", "persona", "pricing",
-                                    "positioning", "go-to-market", "competitor", "messaging", "launch",
-                                    "feedback", "sales enablement", "research"])  # fmt: skip
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "segmentation",
+        "tam",
+        "value proposition",
+        "persona",
+        "pricing",
+        "positioning",
+        "go-to-market",
+        "competitor",
+        "messaging",
+        "launch",
+        "feedback",
+        "sales enablement",
+        "research",
+    ],
+)
 def test_required_activities_present(needle):
     names = [a.name.lower() for a in load_catalogue()]
     assert any(needle in n for n in names), needle
@@ -47,7 +62,9 @@ def test_each_source_mentions_its_activity():
 
 def test_descriptions_are_our_own_words():
     need_seed_docs()
-    corpus = " ".join(" ".join(p.read_text(encoding="utf-8").lower().split()) for p in SEED_DOCS.glob("*.txt"))
+    corpus = " ".join(
+        " ".join(p.read_text(encoding="utf-8").lower().split()) for p in SEED_DOCS.glob("*.txt")
+    )
     for a in load_catalogue():
         words = a.description.lower().rstrip(".").split()
         for i in range(len(words) - 7):

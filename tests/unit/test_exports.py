@@ -16,14 +16,29 @@ from backend.exports import csv_export, json_export
 from backend.exports.safe import neutralise
 
 
-def make_view(framework="odci", activities=("Pricing", "Positioning"), phases=("Build", "Launch"),
-              functions=("PM", "PMM"), cells=None) -> MatrixView:  # fmt: skip
+def make_view(
+    framework="odci",
+    activities=("Pricing", "Positioning"),
+    phases=("Build", "Launch"),
+    functions=("PM", "PMM"),
+    cells=None,
+) -> MatrixView:
     board = Board(id=1, title="T", framework=framework, facilitator_token="f", join_token="j")
     ph = [Phase(id=100 + i, board_id=1, name=n, position=i) for i, n in enumerate(phases)]
     fn = [TeamFunction(id=200 + i, board_id=1, name=n, position=i) for i, n in enumerate(functions)]
-    ac = [Activity(id=300 + i, board_id=1, name=n, position=i, sources="a.txt") for i, n in enumerate(activities)]
-    return MatrixView(board=board, seq=7, framework=get_framework(framework), phases=ph,
-                      functions=fn, activities=ac, cells=dict(cells or {}))  # fmt: skip
+    ac = [
+        Activity(id=300 + i, board_id=1, name=n, position=i, sources="a.txt")
+        for i, n in enumerate(activities)
+    ]
+    return MatrixView(
+        board=board,
+        seq=7,
+        framework=get_framework(framework),
+        phases=ph,
+        functions=fn,
+        activities=ac,
+        cells=dict(cells or {}),
+    )
 
 
 def test_csv_long_layout_reads_back():
@@ -33,9 +48,15 @@ def test_csv_long_layout_reads_back():
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 2 * 2 * 2
     assert tuple(rows[0]) == csv_export.LONG_COLUMNS
-    set_rows = {(r["activity"], r["phase"], r["function"]): (r["letters"], r["roles"]) for r in rows if r["letters"]}
-    assert set_rows == {("Pricing", "Launch", "PMM"): ("OD", "Owner + Driver"),
-                        ("Positioning", "Build", "PM"): ("C", "Consulted")}  # fmt: skip
+    set_rows = {
+        (r["activity"], r["phase"], r["function"]): (r["letters"], r["roles"])
+        for r in rows
+        if r["letters"]
+    }
+    assert set_rows == {
+        ("Pricing", "Launch", "PMM"): ("OD", "Owner + Driver"),
+        ("Positioning", "Build", "PM"): ("C", "Consulted"),
+    }
 
 
 def test_csv_uses_framework_letters():
@@ -45,7 +66,7 @@ def test_csv_uses_framework_letters():
 
 
 def test_csv_neutralises_formulas():
-    evil = ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tTab", "\rCR"]
+    evil = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tTab", "\rCR"]
     view = make_view(activities=evil, functions=["=PM", "PMM"])
     text = csv_export.to_csv(view)
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
@@ -63,14 +84,20 @@ slots = st.sampled_from(["O", "D", "C", "I", "OD"])
 @given(
     fw=st.sampled_from(list(FRAMEWORKS)),
     cells=st.dictionaries(
-        st.tuples(st.sampled_from([300, 301]), st.sampled_from([100, 101]), st.sampled_from([200, 201])), slots
+        st.tuples(
+            st.sampled_from([300, 301]), st.sampled_from([100, 101]), st.sampled_from([200, 201])
+        ),
+        slots,
     ),
 )
 def test_json_export_parses_back_to_the_same_matrix(fw, cells):
     view = make_view(framework=fw, cells=cells)
     data = json.loads(json.dumps(json_export.to_dict(view)))
     names = {300: "Pricing", 301: "Positioning", 100: "Build", 101: "Launch", 200: "PM", 201: "PMM"}
-    expected = {(names[a], names[p], names[f]): view.framework.to_letters(s) for (a, p, f), s in cells.items()}
+    expected = {
+        (names[a], names[p], names[f]): view.framework.to_letters(s)
+        for (a, p, f), s in cells.items()
+    }
     assert json_export.matrix_of(data) == expected
     assert data["framework"] == fw and data["phases"] == ["Build", "Launch"]
     assert data["activities"][0]["sources"] == ["a.txt"]

@@ -33,7 +33,9 @@ def test_preset_letters():
     assert DACI.name("O") == "Approver" and RACI.name("D") == "Responsible"
 
 
-@pytest.mark.parametrize("fw,bad", [(ODCI, "A"), (ODCI, "R"), (RACI, "O"), (DACI, "R"), (ODCI, "1")])
+@pytest.mark.parametrize(
+    "fw,bad", [(ODCI, "A"), (ODCI, "R"), (RACI, "O"), (DACI, "R"), (ODCI, "1")]
+)
 def test_unknown_letter_is_named(fw, bad):
     with pytest.raises(ValueError, match=f"no role letter {bad};"):
         fw.to_slots(bad)

@@ -57,7 +57,10 @@ def test_idle_function_in_phase():
 slot_values = st.sampled_from(["", "O", "D", "C", "I", "OD"])
 
 
-@given(st.sampled_from(list(FRAMEWORKS.values())), st.dictionaries(st.sampled_from([1, 2, 3, 4, 5]), slot_values))
+@given(
+    st.sampled_from(list(FRAMEWORKS.values())),
+    st.dictionaries(st.sampled_from([1, 2, 3, 4, 5]), slot_values),
+)
 def test_rule_engine_properties(fw, row):
     s = check_cell_group(fw, row, NAMES)
     set_ = {f: v for f, v in row.items() if v}
