@@ -3,6 +3,7 @@
 
     python3 run.py          start the app (SQLite file, demo board, prints the links)
     python3 run.py test     run the whole test suite (lint, unit, API, live, browser)
+    python3 run.py demo     print the demo board's links again
 
 Both create ``.venv`` on first use and install the project into it; later runs
 reinstall only when ``pyproject.toml`` changes. Extra arguments go to the server
@@ -71,6 +72,9 @@ def main() -> int:
     argv = sys.argv[1:]
     if argv and argv[0] == "test":
         return test(argv[1:])
+    if argv and argv[0] == "demo":
+        ensure_env("")
+        return subprocess.call([str(PYTHON), "-m", "backend", "demo"], cwd=ROOT)
     if argv and argv[0] == "start":
         argv = argv[1:]
     return start(argv)
