@@ -314,3 +314,20 @@ def test_exports_download(client):
     r = client.get(f"/api/boards/{board.id}/export.json", headers=auth(board.facilitator))
     assert r.json()["activities"][0]["cells"] == {"Launch": {"PMM": "OD"}}
     assert client.get(f"/api/boards/{board.id}/export.json").status_code == 401
+
+
+def test_patch_rename_and_move_is_one_change_or_none(client):
+    board = make_board(client, activities=[{"name": "Pricing"}, {"name": "Positioning"}])
+    tok, url = board.facilitator, f"/api/boards/{board.id}"
+    before = state(client, board, tok)["seq"]
+    aid = board.activity("Positioning")
+    r = client.patch(f"{url}/activities/{aid}", headers=auth(tok), json={"name": "", "position": 0})
+    assert r.status_code == 422
+    d = state(client, board, tok)
+    assert d["seq"] == before and [a["name"] for a in d["activities"]] == ["Pricing", "Positioning"]
+    r = client.patch(
+        f"{url}/activities/{aid}", headers=auth(tok), json={"name": "Story", "position": 0}
+    )
+    assert r.status_code == 200 and r.json()["seq"] == before + 1
+    d = state(client, board, tok)
+    assert [a["name"] for a in d["activities"]] == ["Story", "Pricing"]

@@ -130,8 +130,7 @@ def get_board(session: SessionDep, access: AccessDep) -> s.BoardOut:
     summary="Rename the board (facilitator)",
 )
 def patch_board(body: s.BoardPatch, session: SessionDep, access: AccessDep) -> s.Saved:
-    board = service.rename_board(session, access=access, title=body.title)
-    return s.Saved(seq=_seq(session, board.id))
+    return s.Saved(seq=service.rename_board(session, access=access, title=body.title))
 
 
 @router.delete(
@@ -152,7 +151,7 @@ def delete_board(session: SessionDep, access: AccessDep) -> Response:
     summary="Set one cell's role letters (empty clears)",
 )
 def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
-    service.set_cell(
+    seq = service.set_cell(
         session,
         access=access,
         activity_id=body.activity_id,
@@ -160,7 +159,7 @@ def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
         function_id=body.function_id,
         letters=body.letters,
     )
-    return s.Saved(seq=_seq(session, access.board.id))
+    return s.Saved(seq=seq)
 
 
 @router.post(
@@ -212,18 +211,16 @@ def add_item(kind: s.Kind, body: s.ItemIn, session: SessionDep, access: AccessDe
 def patch_item(
     kind: s.Kind, item_id: int, body: s.ItemPatch, session: SessionDep, access: AccessDep
 ) -> s.Saved:
-    if body.name is not None or body.description is not None:
-        service.update_item(
-            session,
-            access=access,
-            kind=kind,
-            item_id=item_id,
-            name=body.name,
-            description=body.description,
-        )
-    if body.position is not None:
-        service.move_item(session, access=access, kind=kind, item_id=item_id, to=body.position)
-    return s.Saved(seq=_seq(session, access.board.id))
+    seq = service.update_item(
+        session,
+        access=access,
+        kind=kind,
+        item_id=item_id,
+        name=body.name,
+        description=body.description,
+        to=body.position,
+    )
+    return s.Saved(seq=seq)
 
 
 @router.delete(
@@ -261,11 +258,3 @@ def list_changes(
         )
         for c in rows
     ]
-
-
-def _seq(session: SessionDep, board_id: int) -> int:
-    from backend.boards.models import Board
-
-    board = session.get(Board, board_id)
-    session.refresh(board)
-    return board.last_seq

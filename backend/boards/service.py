@@ -111,7 +111,8 @@ def create_board(
     return board
 
 
-def rename_board(session: Session, *, access: Access, title: str) -> Board:
+def rename_board(session: Session, *, access: Access, title: str) -> int:
+    """Rename the board; returns the change's sequence number."""
     access.require_facilitator("rename the board")
     board = access.board
     title = clean_text(title, what="Board title", max_len=MAX_TITLE)
@@ -119,7 +120,7 @@ def rename_board(session: Session, *, access: Access, title: str) -> Board:
     board.title = title
     session.add(board)
     changes.commit(session, change, {"title": title})
-    return board
+    return change.seq
 
 
 def delete_board(session: Session, *, access: Access) -> None:
@@ -139,8 +140,11 @@ def set_cell(
     phase_id: int,
     function_id: int,
     letters: str,
-) -> Cell | None:
-    """Set the role letters of one cell (empty clears it). Last accepted write wins."""
+) -> int:
+    """Set the role letters of one cell (empty clears it); returns the change\'s sequence.
+
+    Writes to one board are serialised, so the last accepted write wins.
+    """
     board = access.board
     framework = get_framework(board.framework)
     try:
@@ -179,7 +183,7 @@ def set_cell(
         cell.updated_at = utcnow()
         session.add(cell)
     changes.commit(session, change, data)
-    return cell
+    return change.seq
 
 
 # --- structure: phases, functions, activities -------------------------------------
@@ -264,9 +268,14 @@ def update_item(
     item_id: int,
     name: str | None = None,
     description: str | None = None,
-) -> Phase | TeamFunction | Activity:
+    to: int | None = None,
+) -> int:
+    """Rename, describe and/or move (to 0-based position ``to``, clamped) in one change.
+
+    Returns the change's sequence number.
+    """
     table, label, max_len, _ = _kind(kind)
-    access.require_facilitator(f"rename a {label.lower()}")
+    access.require_facilitator(f"change a {label.lower()}")
     board_id = access.board.id
     if name is not None:
         name = clean_text(name, what=f"{label} name", max_len=max_len)
@@ -274,7 +283,8 @@ def update_item(
         description = clean_text(
             description, what="Description", max_len=MAX_DESCRIPTION, required=False
         )
-    change = changes.start(session, board_id=board_id, kind=f"{kind}.updated", actor=access.actor)
+    what = "moved" if name is None and description is None else "updated"
+    change = changes.start(session, board_id=board_id, kind=f"{kind}.{what}", actor=access.actor)
     item = _item(session, table, board_id, item_id, label.lower())
     data: dict[str, object] = {"id": item.id}
     if name is not None:
@@ -285,17 +295,20 @@ def update_item(
         item.description = description
         data["description"] = description
     session.add(item)
+    if to is not None:
+        data["to"] = _move(session, table, board_id, item, to)
     changes.commit(session, change, data)
-    return item
+    return change.seq
 
 
-def move_item(session: Session, *, access: Access, kind: str, item_id: int, to: int) -> None:
+def move_item(session: Session, *, access: Access, kind: str, item_id: int, to: int) -> int:
     """Move an item to position ``to`` (0-based, clamped) and renumber the rest."""
-    table, label, _, _ = _kind(kind)
-    access.require_facilitator(f"reorder {kind}")
-    board_id = access.board.id
-    change = changes.start(session, board_id=board_id, kind=f"{kind}.moved", actor=access.actor)
-    item = _item(session, table, board_id, item_id, label.lower())
+    return update_item(session, access=access, kind=kind, item_id=item_id, to=to)
+
+
+def _move(
+    session: Session, table: type, board_id: int, item: Phase | TeamFunction | Activity, to: int
+) -> int:
     items = [i for i in _ordered(session, table, board_id) if i.id != item.id]
     to = max(0, min(to, len(items)))
     items.insert(to, item)
@@ -303,7 +316,7 @@ def move_item(session: Session, *, access: Access, kind: str, item_id: int, to: 
         if it.position != pos:
             it.position = pos
             session.add(it)
-    changes.commit(session, change, {"id": item.id, "to": to})
+    return to
 
 
 def remove_item(session: Session, *, access: Access, kind: str, item_id: int) -> None:
