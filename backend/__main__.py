@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Facilitator link: {facilitator}\nParticipant link: {join}")
         return
 
+    if args.workers != 1:
+        sys.exit(
+            "lockstep: live updates fan out inside one process for now; run one worker "
+            "(several workers need the PostgreSQL broker, not built yet)"
+        )
     if args.host:
         settings.host = args.host
     if args.port:

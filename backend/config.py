@@ -14,8 +14,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{ROOT / 'lockstep.db'}"
-    # "auto": in-process on SQLite; PostgreSQL LISTEN/NOTIFY arrives in a later change.
-    broker: str = "auto"
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""  # base URL printed in links; defaults to http://host:port

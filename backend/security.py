@@ -22,6 +22,7 @@ from backend.changes.service import Actor
 from backend.db import SessionDep
 from backend.errors import Forbidden, NotFound, Unauthorized
 from backend.participants.models import Participant
+from backend.validation import MAX_ID, is_token
 
 FACILITATOR, PARTICIPANT = "facilitator", "participant"
 
@@ -57,19 +58,24 @@ class Access:
 
 
 def request_token(request: Request) -> str | None:
+    """The token from a header; from ``?token=`` only on reads (downloads, the event stream)."""
     token = request.headers.get("x-lockstep-token")
     auth = request.headers.get("authorization", "")
     if not token and auth.lower().startswith("bearer "):
         token = auth[7:].strip()
-    return token or request.query_params.get("token") or None
+    if not token and request.method in ("GET", "HEAD"):
+        token = request.query_params.get("token")
+    return token or None
 
 
 def resolve(session: Session, *, board_id: int, token: str | None) -> Access:
-    board = session.get(Board, board_id)
+    board = session.get(Board, board_id) if 0 < board_id <= MAX_ID else None
     if board is None:
         raise NotFound("No board with that id; check the link")
     if not token:
         raise Unauthorized("This board needs a link token (facilitator or participant)")
+    if not is_token(token):
+        raise Unauthorized("This link is not valid (it may have been mistyped or cut short)")
     if secrets.compare_digest(token, board.facilitator_token):
         return Access(board=board, role=FACILITATOR, token=token)
     participant = session.exec(select(Participant).where(Participant.secret == token)).first()

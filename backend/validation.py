@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from backend.errors import Invalid
 
 MAX_TITLE = 120
@@ -17,12 +19,23 @@ MAX_ACTIVITIES = 300
 MAX_PARTICIPANTS = 200
 
 
-def clean_text(value: str | None, *, what: str, max_len: int, required: bool = True) -> str:
-    text = (
-        " ".join((value or "").split())
-        if max_len <= MAX_ACTIVITY_NAME * 2
-        else (value or "").strip()
-    )
+# Bidirectional overrides and zero-width characters: they can disguise a name.
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    ),
+    None,
+)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def clean_text(
+    value: str | None, *, what: str, max_len: int, required: bool = True, multiline: bool = False
+) -> str:
+    """Trim (and, unless ``multiline``, fold white space), then check length and characters."""
+    text = (value or "").translate(_INVISIBLE)
+    text = text.strip() if multiline else " ".join(text.split())
     if required and not text:
         raise Invalid(f"{what} cannot be empty")
     if len(text) > max_len:
@@ -30,6 +43,11 @@ def clean_text(value: str | None, *, what: str, max_len: int, required: bool = T
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
         raise Invalid(f"{what} contains control characters")
     return text
+
+
+def is_token(value: str | None) -> bool:
+    """Tokens are URL-safe base64; anything else cannot be one (and is never looked up)."""
+    return bool(value) and TOKEN_RE.fullmatch(value) is not None
 
 
 def clean_list(values: list[str], *, what: str, max_len: int, max_items: int) -> list[str]:

@@ -331,3 +331,66 @@ def test_patch_rename_and_move_is_one_change_or_none(client):
     assert r.status_code == 200 and r.json()["seq"] == before + 1
     d = state(client, board, tok)
     assert [a["name"] for a in d["activities"]] == ["Story", "Pricing"]
+
+
+def test_malformed_tokens_and_ids_are_refused_cleanly(client):
+    board = make_board(client, **SMALL)
+    url = f"/api/boards/{board.id}"
+    for bad in ["%C3%A9", "%00", "short", "x" * 200]:
+        r = client.get(f"{url}?token={bad}")
+        assert r.status_code == 401, (bad, r.text)
+        assert client.get(f"/j/{bad}").status_code == 404
+        assert client.get(f"/f/{bad}").status_code == 404
+        r = client.post(f"/api/join/{bad}", json={"name": "A", "function_id": board.function("PM")})
+        assert r.status_code == 404
+    r = client.get(url, headers={"X-Lockstep-Token": ("é" * 20).encode()})
+    assert r.status_code == 401
+    huge = 2**40
+    assert client.get(f"/api/boards/{huge}", headers=auth(board.facilitator)).status_code == 404
+    assert client.get(f"/api/boards/{2**70}", headers=auth(board.facilitator)).status_code in (
+        404,
+        422,
+    )
+    r = client.put(
+        f"{url}/cells",
+        headers=auth(board.facilitator),
+        json={"activity_id": huge, "phase_id": 1, "function_id": 1, "letters": "O"},
+    )
+    assert r.status_code == 404
+    r = client.patch(f"{url}/phases/{huge}", headers=auth(board.facilitator), json={"name": "x"})
+    assert r.status_code == 404
+    r = client.post(f"/api/join/{board.join}", json={"name": "A", "function_id": huge})
+    assert r.status_code == 422
+    r = client.delete(f"{url}/participants/{huge}", headers=auth(board.facilitator))
+    assert r.status_code == 404
+
+
+def test_token_in_query_string_is_for_reading_only(client):
+    board = make_board(client, **SMALL)
+    url = f"/api/boards/{board.id}"
+    assert client.get(f"{url}?token={board.facilitator}").status_code == 200
+    r = client.patch(f"{url}?token={board.facilitator}", json={"title": "Sneaky"})
+    assert r.status_code == 401
+    assert state(client, board, board.facilitator)["title"] == "Test board"
+
+
+def test_unclear_requests_are_refused(client):
+    board = make_board(client, **SMALL)
+    tok, url = board.facilitator, f"/api/boards/{board.id}"
+    r = client.post("/api/boards", json={"title": "x", "phases": []})
+    assert r.status_code == 422 and "at least one phase" in r.json()["detail"]
+    r = client.patch(f"{url}/phases/{board.phase('Build')}", headers=auth(tok), json={})
+    assert r.status_code == 422 and "Nothing to change" in r.json()["detail"]
+    r = client.patch(
+        f"{url}/phases/{board.phase('Build')}", headers=auth(tok), json={"description": "d"}
+    )
+    assert r.status_code == 422 and "Only activities" in r.json()["detail"]
+    for sneaky in ["\u200b\u200b", "\u202e\u200d"]:
+        r = client.post(
+            f"/api/join/{board.join}", json={"name": sneaky, "function_id": board.function("PM")}
+        )
+        assert r.status_code == 422 and "empty" in r.json()["detail"]
+    r = client.post(
+        f"/api/join/{board.join}", json={"name": "Ana\u202e", "function_id": board.function("PM")}
+    )
+    assert state(client, board, r.json()["token"])["participants"][0]["name"] == "Ana"

@@ -128,3 +128,28 @@ def test_structure_change_asks_for_refresh_and_delete_says_gone(server, http):
         assert stream.next().event == "gone"
     finally:
         stream.close()
+
+
+def test_removed_participant_stream_is_told_gone(server, http):
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    pm = join(http, board, "Ana", "PM")
+    other = join(http, board, "Bo", "PMM")
+    seq = current_seq(http, board)
+    mine = SSEClient(events_url(server, board, pm, since=seq))
+    theirs = SSEClient(events_url(server, board, other, since=seq))
+    try:
+        pid = http.get(f"/api/boards/{board.id}", headers={"Authorization": f"Bearer {pm}"}).json()[
+            "you"
+        ]["participant_id"]
+        r = http.delete(
+            f"/api/boards/{board.id}/participants/{pid}",
+            headers={"Authorization": f"Bearer {board.facilitator}"},
+        )
+        assert r.status_code == 204
+        assert mine.next().event == "gone"
+        set_cell(http, board, board.facilitator, "Pricing", "Build", "PM", "O")
+        assert mine.drain(0.4) == []  # nothing more after gone
+        assert [e.event for e in theirs.drain(0.6)] == ["change", "change"]
+    finally:
+        mine.close()
+        theirs.close()

@@ -59,7 +59,7 @@ class MatrixView:
         return done, total
 
 
-def _ordered(session: Session, table: type, board_id: int) -> list:  # type: ignore[type-arg]
+def ordered(session: Session, table: type, board_id: int) -> list:  # type: ignore[type-arg]
     return list(
         session.exec(
             select(table)
@@ -72,9 +72,9 @@ def _ordered(session: Session, table: type, board_id: int) -> list:  # type: ign
 def load_matrix(session: Session, board: Board, *, with_participants: bool = True) -> MatrixView:
     # Read the sequence first: the state read after it is at least that new.
     seq = session.exec(select(Board.last_seq).where(Board.id == board.id)).one()
-    phases = _ordered(session, Phase, board.id)
-    functions = _ordered(session, TeamFunction, board.id)
-    activities = _ordered(session, Activity, board.id)
+    phases = ordered(session, Phase, board.id)
+    functions = ordered(session, TeamFunction, board.id)
+    activities = ordered(session, Activity, board.id)
     cells = {
         (c.activity_id, c.phase_id, c.function_id): c.slots
         for c in session.exec(select(Cell).where(Cell.board_id == board.id))

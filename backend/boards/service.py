@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
+from backend.boards.queries import ordered
 from backend.catalogue.loader import load_catalogue
 from backend.changes import service as changes
 from backend.changes.service import SYSTEM, Actor
@@ -24,6 +25,7 @@ from backend.validation import (
     MAX_DESCRIPTION,
     MAX_FUNCTION_NAME,
     MAX_FUNCTIONS,
+    MAX_ID,
     MAX_PHASE_NAME,
     MAX_PHASES,
     MAX_TITLE,
@@ -63,10 +65,13 @@ def create_board(
     except ValueError as exc:
         raise Invalid(str(exc)) from None
     phase_names = clean_list(
-        list(phases or DEFAULT_PHASES), what="Phase", max_len=MAX_PHASE_NAME, max_items=MAX_PHASES
+        list(DEFAULT_PHASES if phases is None else phases),
+        what="Phase",
+        max_len=MAX_PHASE_NAME,
+        max_items=MAX_PHASES,
     )
     function_names = clean_list(
-        list(functions or DEFAULT_FUNCTIONS),
+        list(DEFAULT_FUNCTIONS if functions is None else functions),
         what="Function",
         max_len=MAX_FUNCTION_NAME,
         max_items=MAX_FUNCTIONS,
@@ -126,10 +131,12 @@ def rename_board(session: Session, *, access: Access, title: str) -> int:
 def delete_board(session: Session, *, access: Access) -> None:
     access.require_facilitator("delete the board")
     board_id = access.board.id
+    # Take the board's write lock and the next sequence number, then delete everything;
+    # live screens hear of that number, find no board and are told it is gone.
+    change = changes.start(session, board_id=board_id, kind="board.deleted", actor=access.actor)
     session.delete(access.board)
     session.commit()
-    # Screens learn of it from the broker with a sequence past the last change.
-    changes.broker.publish(board_id, access.board.last_seq + 1)
+    changes.broker.publish(board_id, change.seq)
 
 
 def set_cell(
@@ -204,20 +211,10 @@ def _kind(kind: str) -> tuple[type[Phase | TeamFunction | Activity], str, int, i
 
 
 def _item(session: Session, table: type, board_id: int, item_id: int, label: str):  # type: ignore[no-untyped-def]
-    item = session.get(table, item_id)
+    item = session.get(table, item_id) if 0 < item_id <= MAX_ID else None
     if item is None or item.board_id != board_id:
         raise NotFound(f"No {label} with id {item_id} on this board")
     return item
-
-
-def _ordered(session: Session, table: type, board_id: int) -> list:  # type: ignore[type-arg]
-    return list(
-        session.exec(
-            select(table)
-            .where(table.board_id == board_id)
-            .order_by(col(table.position), col(table.id))
-        )
-    )
 
 
 def _check_unique(
@@ -228,7 +225,7 @@ def _check_unique(
     label: str,
     except_id: int | None = None,
 ) -> None:
-    for other in _ordered(session, table, board_id):
+    for other in ordered(session, table, board_id):
         if other.id != except_id and other.name.casefold() == name.casefold():
             raise Conflict(f"{label} {name!r} already exists on this board")
 
@@ -277,6 +274,10 @@ def update_item(
     table, label, max_len, _ = _kind(kind)
     access.require_facilitator(f"change a {label.lower()}")
     board_id = access.board.id
+    if name is None and description is None and to is None:
+        raise Invalid("Nothing to change: give a new name, description or position")
+    if description is not None and table is not Activity:
+        raise Invalid("Only activities have a description")
     if name is not None:
         name = clean_text(name, what=f"{label} name", max_len=max_len)
     if description is not None:
@@ -309,7 +310,7 @@ def move_item(session: Session, *, access: Access, kind: str, item_id: int, to: 
 def _move(
     session: Session, table: type, board_id: int, item: Phase | TeamFunction | Activity, to: int
 ) -> int:
-    items = [i for i in _ordered(session, table, board_id) if i.id != item.id]
+    items = [i for i in ordered(session, table, board_id) if i.id != item.id]
     to = max(0, min(to, len(items)))
     items.insert(to, item)
     for pos, it in enumerate(items):

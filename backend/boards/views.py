@@ -14,12 +14,13 @@ from backend.boards.models import Board
 from backend.boards.queries import load_matrix
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
 from backend.catalogue.loader import load_catalogue
+from backend.config import get_settings
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import NotFound
 from backend.live.render import cell_fragments
 from backend.security import Access, AccessDep
-from backend.validation import MAX_TITLE
+from backend.validation import MAX_TITLE, is_token
 from backend.web import is_htmx, render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,7 @@ def current_quarter(today: date | None = None) -> str:
 
 
 def links(request: Request, board: Board) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/")
+    base = get_settings().public_url.rstrip("/") or str(request.base_url).rstrip("/")
     return {
         "facilitator": f"{base}/f/{board.facilitator_token}",
         "join": f"{base}/j/{board.join_token}",
@@ -61,7 +62,7 @@ def live_html(request: Request, session: SessionDep, access: Access, *, oob: boo
     inner = templates.get_template("_live_partial.html").render(v=view, access=access)
     if not oob:
         return inner
-    return f'<div id="live" hx-swap-oob="innerHTML" data-seq="{view.seq}">{inner}</div>'
+    return f'<div id="live" hx-swap-oob="innerHTML">{inner}</div>'
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -84,8 +85,8 @@ def create_board(
     session: SessionDep,
     title: Annotated[str, Form()] = "",
     framework: Annotated[str, Form()] = "odci",
-    phases: Annotated[str, Form()] = "",
-    functions: Annotated[str, Form()] = "",
+    phases: Annotated[str | None, Form()] = None,
+    functions: Annotated[str | None, Form()] = None,
     catalogue: Annotated[list[str] | None, Form()] = None,
     extra_activities: Annotated[str, Form()] = "",
 ) -> Response:
@@ -98,8 +99,8 @@ def create_board(
         session,
         title=title,
         framework=framework,
-        phases=phases.splitlines() or None,
-        functions=functions.splitlines() or None,
+        phases=None if phases is None else phases.splitlines(),
+        functions=None if functions is None else functions.splitlines(),
         activities=specs,
     )
     return redirect(request, f"/f/{board.facilitator_token}")
@@ -107,7 +108,9 @@ def create_board(
 
 @router.get("/f/{token}", response_class=HTMLResponse)
 def facilitator_page(token: str, request: Request, session: SessionDep) -> HTMLResponse:
-    board = session.exec(select(Board).where(Board.facilitator_token == token)).first()
+    board = None
+    if is_token(token):
+        board = session.exec(select(Board).where(Board.facilitator_token == token)).first()
     if board is None:
         raise NotFound("This facilitator link is not valid. Check that it was copied whole.")
     return board_page(request, session, Access(board=board, role="facilitator", token=token))

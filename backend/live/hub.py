@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 class Subscription:
     board_id: int
     queue: asyncio.Queue[LiveEvent]
+    participant_id: int | None = None
     overflowed: bool = False
 
     def offer(self, event: LiveEvent) -> None:
@@ -58,14 +59,15 @@ class Hub:
         self._queue_size = queue_size
         self._batch = batch
         self._channels: dict[int, Channel] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # --- subscribers ------------------------------------------------------------
-    async def subscribe(self, board_id: int) -> Subscription:
+    async def subscribe(self, board_id: int, participant_id: int | None = None) -> Subscription:
         channel = self._channels.get(board_id)
         if channel is None:
             last = await to_thread.run_sync(self._current_seq, board_id)
             channel = self._channels.setdefault(board_id, Channel(board_id, last))
-        sub = Subscription(board_id, asyncio.Queue(self._queue_size))
+        sub = Subscription(board_id, asyncio.Queue(self._queue_size), participant_id)
         channel.subscribers.add(sub)
         return sub
 
@@ -92,7 +94,9 @@ class Hub:
             channel.dirty = True
             return
         channel.pumping = True
-        asyncio.get_running_loop().create_task(self._pump(channel))
+        task = asyncio.get_running_loop().create_task(self._pump(channel))
+        self._tasks.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._tasks.discard)
 
     def notify_all(self) -> None:
         """Re-read every watched board (after a broker reconnect)."""

@@ -24,6 +24,7 @@ class LiveEvent:
     seq: int
     name: str  # change | refresh | gone
     data: str
+    removed_participant: int | None = None  # that participant's own screens get "gone"
 
 
 def cell_fragments(view: MatrixView, activity_id: int) -> str:
@@ -45,7 +46,8 @@ def event_for(view: MatrixView, change: Change) -> LiveEvent:
         return LiveEvent(change.seq, CHANGE, html)
     if kind.startswith("participant."):
         html = render_fragment("_participants_partial.html", v=view, oob=True, access=None)
-        return LiveEvent(change.seq, CHANGE, html)
+        removed = change_data(change)["id"] if kind == "participant.removed" else None
+        return LiveEvent(change.seq, CHANGE, html, removed_participant=removed)
     if kind in ("board.renamed", "board.created"):
         return LiveEvent(
             change.seq, CHANGE, render_fragment("_title_partial.html", v=view, oob=True)

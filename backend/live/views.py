@@ -61,35 +61,41 @@ def sse(event: LiveEvent) -> ServerSentEvent:
 )
 async def board_events(board_id: int, request: Request) -> EventSourceResponse:
     # Checked with a short-lived session: a stream must not hold a database connection.
-    await to_thread.run_sync(_check_access, board_id, request_token(request))
+    me = await to_thread.run_sync(_check_access, board_id, request_token(request))
     hub: Hub = request.app.state.hub
     settings = get_settings()
     since = parse_since(request.headers.get("last-event-id"))
     if since is None:
         since = parse_since(request.query_params.get("since"))
-    sub = await hub.subscribe(board_id)
+
+    def ends_me(event: LiveEvent) -> bool:
+        return event.name == GONE or (me is not None and event.removed_participant == me)
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
+        # Subscribe before reading the current sequence: nothing committed after it is missed.
+        sub = await hub.subscribe(board_id, me)
         try:
             current = await to_thread.run_sync(_current, board_id)
             cursor = current if since is None else since
             for event in await to_thread.run_sync(
                 backlog, board_id, cursor, current, settings.replay_limit
             ):
-                yield sse(event)
-                cursor = event.seq
-                if event.name == GONE:
+                if ends_me(event):
+                    yield sse(LiveEvent(event.seq, GONE, ""))
                     return
+                yield sse(event)
+                cursor = max(cursor, event.seq)
             while True:
                 event = await sub.queue.get()
+                if ends_me(event):
+                    yield sse(LiveEvent(event.seq, GONE, ""))
+                    return
                 if event.name == REFRESH:
                     sub.overflowed = False
                 elif event.seq <= cursor:
-                    continue
+                    continue  # already sent from the backlog
                 yield sse(event)
                 cursor = max(cursor, event.seq)
-                if event.name == GONE:
-                    return
         finally:
             hub.unsubscribe(sub)
 
@@ -100,9 +106,11 @@ async def board_events(board_id: int, request: Request) -> EventSourceResponse:
     )
 
 
-def _check_access(board_id: int, token: str | None) -> None:
+def _check_access(board_id: int, token: str | None) -> int | None:
+    """The participant id behind the token (None for the facilitator); raises if refused."""
     with Session(get_engine()) as session:
-        resolve(session, board_id=board_id, token=token)
+        access = resolve(session, board_id=board_id, token=token)
+        return access.participant.id if access.participant else None
 
 
 def _current(board_id: int) -> int:

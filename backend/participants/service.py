@@ -11,11 +11,19 @@ from backend.changes.service import Actor
 from backend.errors import Invalid, NotFound
 from backend.participants.models import Participant
 from backend.security import PARTICIPANT, Access, new_token
-from backend.validation import MAX_PARTICIPANT_NAME, MAX_PARTICIPANTS, clean_text
+from backend.validation import (
+    MAX_ID,
+    MAX_PARTICIPANT_NAME,
+    MAX_PARTICIPANTS,
+    clean_text,
+    is_token,
+)
 
 
 def board_for_join_token(session: Session, token: str) -> Board:
-    board = session.exec(select(Board).where(Board.join_token == token)).first()
+    board = None
+    if is_token(token):
+        board = session.exec(select(Board).where(Board.join_token == token)).first()
     if board is None:
         raise NotFound("This participant link is not valid; ask the facilitator for a new one")
     return board
@@ -28,7 +36,7 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
     change = changes.start(
         session, board_id=board.id, kind="participant.joined", actor=Actor(name, PARTICIPANT)
     )
-    function = session.get(TeamFunction, function_id)
+    function = session.get(TeamFunction, function_id) if 0 < function_id <= MAX_ID else None
     if function is None or function.board_id != board.id:
         raise Invalid("That function is not one of this board's functions")
     count = session.exec(
@@ -50,7 +58,7 @@ def remove(session: Session, *, access: Access, participant_id: int) -> None:
     change = changes.start(
         session, board_id=access.board.id, kind="participant.removed", actor=access.actor
     )
-    participant = session.get(Participant, participant_id)
+    participant = session.get(Participant, participant_id) if 0 < participant_id <= MAX_ID else None
     if participant is None or participant.board_id != access.board.id:
         raise NotFound(f"No participant with id {participant_id} on this board")
     session.delete(participant)

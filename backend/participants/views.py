@@ -14,7 +14,7 @@ from backend.db import SessionDep
 from backend.participants import service
 from backend.participants.models import Participant
 from backend.security import PARTICIPANT, Access, AccessDep, participant_cookie
-from backend.validation import MAX_PARTICIPANT_NAME
+from backend.validation import MAX_PARTICIPANT_NAME, is_token
 from backend.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -25,7 +25,7 @@ COOKIE_MAX_AGE = 180 * 24 * 3600
 def join_page(token: str, request: Request, session: SessionDep) -> HTMLResponse:
     board = service.board_for_join_token(session, token)
     secret = request.cookies.get(participant_cookie(board.id))
-    if secret:
+    if is_token(secret):
         me = session.exec(select(Participant).where(Participant.secret == secret)).first()
         if me is not None and me.board_id == board.id:
             return board_page(request, session, Access(board, PARTICIPANT, secret, me))

@@ -20,36 +20,39 @@
 
   function apply(ev) {
     const seq = Number(ev.lastEventId || 0);
-    if (seq && seq <= lastSeq) return; // already shown
     if (refreshing) { buffered.push(ev); return; }
-    if (ev.type === "refresh") { refresh(seq); return; }
+    if (ev.type === "refresh") { refresh(seq, 0); return; } // never skipped: it repairs state
+    if (seq && seq <= lastSeq) return; // already shown
     htmx.swap(document.body, ev.data, { swapStyle: "none" });
     if (seq) lastSeq = seq;
     document.dispatchEvent(new CustomEvent("lockstep:applied", { detail: { seq: lastSeq } }));
   }
 
-  function refresh(seq) {
+  // Reload the live part of the page; events arriving meanwhile wait, then apply in order.
+  function refresh(seq, attempt) {
     refreshing = true;
-    const url = live.dataset.refresh;
     const token = document.body.dataset.token;
-    fetch(url, { headers: { "X-Lockstep-Token": token, "HX-Request": "true" } })
+    fetch(live.dataset.refresh, { headers: { "X-Lockstep-Token": token, "HX-Request": "true" } })
       .then((r) => {
-        if (r.status === 404 || r.status === 401 || r.status === 403) { gone(); throw new Error("gone"); }
+        if (r.status === 404 || r.status === 401 || r.status === 403) throw new Error("gone");
         if (!r.ok) throw new Error("refresh failed");
         const fresh = Number(r.headers.get("X-Lockstep-Seq") || seq);
         return r.text().then((html) => {
           htmx.swap(live, html, { swapStyle: "innerHTML" });
-          lastSeq = Math.max(seq || 0, fresh);
-          live.dataset.seq = String(lastSeq);
+          lastSeq = Math.max(lastSeq, fresh);
         });
       })
-      .catch(() => {})
-      .finally(() => {
+      .then(() => {
         refreshing = false;
         const pending = buffered;
         buffered = [];
         pending.forEach(apply);
         document.dispatchEvent(new CustomEvent("lockstep:applied", { detail: { seq: lastSeq } }));
+      })
+      .catch((err) => {
+        if (err.message === "gone") { refreshing = false; gone(); return; }
+        setConn("offline", "Reconnecting…");
+        setTimeout(() => refresh(seq, attempt + 1), Math.min(500 * 2 ** attempt, 10000));
       });
   }
 

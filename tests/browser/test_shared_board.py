@@ -18,6 +18,7 @@ def join_in_browser(browser, server, board, name: str, function: str):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{server.url}/j/{board.join}")
     page.fill("input[name=name]", name)
     page.check(f"label:has-text('{function}') input[name=function_id] >> nth=0")
@@ -84,6 +85,8 @@ def test_facilitator_adds_activity_and_participant_follows(browser, server):
         board = make_board(http, title="Setup board", activities=[{"name": "Pricing"}])
     fac_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
     fac = fac_ctx.new_page()
+    fac_errors: list[str] = []
+    fac.on("console", lambda m: fac_errors.append(m.text) if m.type == "error" else None)
     fac.goto(f"{server.url}/f/{board.facilitator}")
     fac.wait_for_selector("#conn[data-state=live]", timeout=10_000)
     ctx, pm, errors = join_in_browser(browser, server, board, "Ana", "PM")
@@ -106,6 +109,8 @@ def test_facilitator_adds_activity_and_participant_follows(browser, server):
         fac.wait_for_selector("#flash .flash-error:has-text('already exists')", timeout=5000)
         assert fac.locator("th.act").count() == 2
         assert errors == []
+        # The refused duplicate is a 409 the browser logs; nothing else went wrong.
+        assert all("409" in e for e in fac_errors), fac_errors
     finally:
         ctx.close()
         fac_ctx.close()
