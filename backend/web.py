@@ -8,12 +8,14 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from backend.catalogue.loader import source_titles
 from backend.config import ROOT, get_settings
 from backend.domain.frameworks import SLOTS
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 templates.env.globals["SLOTS"] = SLOTS
 templates.env.globals["settings"] = get_settings
+templates.env.globals["source_title"] = lambda name: source_titles().get(name, name)
 
 
 def is_htmx(request: Request) -> bool:

@@ -394,3 +394,17 @@ def test_unclear_requests_are_refused(client):
         f"/api/join/{board.join}", json={"name": "Ana\u202e", "function_id": board.function("PM")}
     )
     assert state(client, board, r.json()["token"])["participants"][0]["name"] == "Ana"
+
+
+def test_duplicate_activities_at_creation_are_refused(client):
+    r = client.post(
+        "/api/boards",
+        json={"title": "x", "activities": [{"name": "Pricing"}, {"name": "pricing "}]},
+    )
+    assert r.status_code == 422 and "listed twice" in r.json()["detail"]
+    r = client.post(
+        "/boards",
+        data={"title": "x", "catalogue": ["personas"], "extra_activities": "Personas"},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 422 and "listed twice" in r.text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -87,6 +88,11 @@ def create_board(
         )
         for s in specs
     ]
+    seen: set[str] = set()
+    for spec in clean_specs:
+        if spec.name.casefold() in seen:
+            raise Invalid(f"Activity {spec.name!r} is listed twice")
+        seen.add(spec.name.casefold())
     board = Board(
         title=title,
         framework=framework,
@@ -331,11 +337,11 @@ def remove_item(session: Session, *, access: Access, kind: str, item_id: int) ->
     ).one()
     if kind != "activities" and remaining <= 1:
         raise Conflict(f"A board needs at least one {label.lower()}")
-    cells = session.exec(select(Cell).where(getattr(Cell, _cell_column(kind)) == item.id)).all()
-    for cell in cells:
-        session.delete(cell)
+    cells = session.execute(
+        sa_delete(Cell).where(getattr(Cell, _cell_column(kind)) == item.id)
+    ).rowcount
     session.delete(item)
-    changes.commit(session, change, {"id": item.id, "name": item.name, "cells": len(cells)})
+    changes.commit(session, change, {"id": item.id, "name": item.name, "cells": cells})
 
 
 def _cell_column(kind: str) -> str:

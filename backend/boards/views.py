@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from backend.boards import service
 from backend.boards.models import Board
-from backend.boards.queries import load_matrix
+from backend.boards.queries import MatrixView, load_matrix
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
 from backend.catalogue.loader import load_catalogue
 from backend.config import get_settings
@@ -57,12 +57,13 @@ def board_page(request: Request, session: SessionDep, access: Access) -> HTMLRes
     )
 
 
-def live_html(request: Request, session: SessionDep, access: Access, *, oob: bool) -> str:
-    view = load_matrix(session, access.board)
+def live_html(view: MatrixView, access: Access, *, oob: bool) -> str:
+    """The board's live part; the participant list (in the side column) rides along out of band."""
     inner = templates.get_template("_live_partial.html").render(v=view, access=access)
+    people = templates.get_template("_participants_partial.html").render(v=view, oob=True)
     if not oob:
-        return inner
-    return f'<div id="live" hx-swap-oob="innerHTML">{inner}</div>'
+        return inner + people
+    return f'<div id="live" hx-swap-oob="innerHTML">{inner}</div>{people}'
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -119,8 +120,9 @@ def facilitator_page(token: str, request: Request, session: SessionDep) -> HTMLR
 @router.get("/boards/{board_id}/live", response_class=HTMLResponse)
 def live_fragment(request: Request, session: SessionDep, access: AccessDep) -> HTMLResponse:
     view = load_matrix(session, access.board)
-    html = templates.get_template("_live_partial.html").render(v=view, access=access)
-    return HTMLResponse(html, headers={"X-Lockstep-Seq": str(view.seq)})
+    return HTMLResponse(
+        live_html(view, access, oob=False), headers={"X-Lockstep-Seq": str(view.seq)}
+    )
 
 
 @router.post("/boards/{board_id}/cells", response_class=HTMLResponse)
@@ -149,7 +151,7 @@ def rename_board(
 ) -> HTMLResponse:
     service.rename_board(session, access=access, title=title)
     return HTMLResponse(
-        live_html(request, session, access, oob=True)
+        live_html(load_matrix(session, access.board), access, oob=True)
         + templates.get_template("_title_partial.html").render(
             v=load_matrix(session, access.board), oob=True
         )
@@ -171,7 +173,7 @@ def add_item(
     name: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     service.add_item(session, access=access, kind=kind, name=name)
-    return HTMLResponse(live_html(request, session, access, oob=True))
+    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/rename", response_class=HTMLResponse)
@@ -184,7 +186,7 @@ def rename_item(
     name: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     service.update_item(session, access=access, kind=kind, item_id=item_id, name=name)
-    return HTMLResponse(live_html(request, session, access, oob=True))
+    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/move", response_class=HTMLResponse)
@@ -197,7 +199,7 @@ def move_item(
     to: Annotated[int, Form()],
 ) -> HTMLResponse:
     service.move_item(session, access=access, kind=kind, item_id=item_id, to=to)
-    return HTMLResponse(live_html(request, session, access, oob=True))
+    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/delete", response_class=HTMLResponse)
@@ -205,4 +207,4 @@ def remove_item(
     request: Request, kind: str, item_id: int, session: SessionDep, access: AccessDep
 ) -> HTMLResponse:
     service.remove_item(session, access=access, kind=kind, item_id=item_id)
-    return HTMLResponse(live_html(request, session, access, oob=True))
+    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))

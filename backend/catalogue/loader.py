@@ -37,3 +37,9 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> tuple[CatalogueActivity, ...]
     if len(set(keys)) != len(keys):
         raise ValueError(f"Duplicate activity keys in {path.name}")
     return items
+
+
+@cache
+def source_titles(path: Path = CATALOGUE_FILE) -> dict[str, str]:
+    """Seed article file name -> a short label to show beside an activity."""
+    return dict(tomllib.loads(path.read_text(encoding="utf-8")).get("sources", {}))

@@ -106,16 +106,22 @@ def check_cell_group(
 
 
 def check_phase(
-    functions: Iterable[Id], phase_cells: Iterable[tuple[Id, str]], names: Mapping[Id, str]
+    functions: Iterable[Id],
+    activities: Iterable[Id],
+    phase_cells: Iterable[tuple[Id, Id, str]],
+    names: Mapping[Id, str],
 ) -> Status:
     """Warn for each function holding no role in a whole phase.
 
-    ``phase_cells`` yields (function id, slots) for every set cell of the phase.
-    A phase with nothing set yet is open, not failing.
+    ``phase_cells`` yields (activity id, function id, slots) for the phase's cells. The
+    check waits until every activity has at least one role in the phase: before that the
+    phase is still being filled in, and the warning would only be noise.
     """
-    holding = {f for f, s in phase_cells if s}
-    if not holding:
+    cells = [(a, f) for a, f, s in phase_cells if s]
+    filled = {a for a, _ in cells}
+    if not cells or any(a not in filled for a in activities):
         return Status(empty=True)
+    holding = {f for _, f in cells}
     idle = [f for f in functions if f not in holding]
     return Status(
         tuple(
@@ -136,6 +142,7 @@ def check_board(
     """Check every activity+phase and every phase. ``cells`` maps (activity, phase, function)."""
     functions = list(functions)
     phases = list(phases)
+    activities = list(activities)
     result = BoardCheck()
     by_group: dict[tuple[Id, Id], dict[Id, str]] = {}
     for (a, p, f), slots in cells.items():
@@ -145,6 +152,6 @@ def check_board(
         for p in phases:
             result.cells[(a, p)] = check_cell_group(framework, by_group.get((a, p), {}), names)
     for p in phases:
-        phase_cells = [(f, s) for (_a, ph, f), s in cells.items() if ph == p]
-        result.phases[p] = check_phase(functions, phase_cells, names)
+        phase_cells = [(a, f, s) for (a, ph, f), s in cells.items() if ph == p]
+        result.phases[p] = check_phase(functions, activities, phase_cells, names)
     return result

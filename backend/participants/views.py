@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
 from backend.boards.models import TeamFunction
+from backend.boards.queries import load_matrix
 from backend.boards.views import board_page, live_html, redirect
 from backend.db import SessionDep
 from backend.participants import service
@@ -66,4 +67,4 @@ def remove(
     request: Request, participant_id: int, session: SessionDep, access: AccessDep
 ) -> HTMLResponse:
     service.remove(session, access=access, participant_id=participant_id)
-    return HTMLResponse(live_html(request, session, access, oob=True))
+    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))

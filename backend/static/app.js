@@ -59,8 +59,8 @@
   function gone() {
     setConn("gone", "Board closed");
     if (source) source.close();
-    const flash = document.getElementById("flash");
-    if (flash) flash.innerHTML = '<div class="flash flash-error"><span>This board was deleted or you were removed from it.</span></div>';
+    document.body.dataset.canEdit = "false";
+    flash("This board was deleted, or you were removed from it. Ask the facilitator for a link.");
   }
 
   function connect() {
@@ -84,8 +84,13 @@
   }
 
   // ---------- editing cells ----------------------------------------------------------
+  // Saves go out one after another, in the order they were made, with fetch (not tied to
+  // an element that a live update may replace). While a cell has saves in flight, further
+  // keys build on the newest value asked for, not on what the screen shows meanwhile.
   const menu = document.getElementById("cell-menu");
-  let menuCell = null;
+  let menuCell = null; // id of the cell the menu is open for
+  let saving = Promise.resolve();
+  const wanted = new Map(); // cell id -> [letters asked for, saves in flight]
 
   function toggled(current, letter) {
     const owner = menu.dataset.owner, driver = menu.dataset.driver;
@@ -97,53 +102,133 @@
     return letter;
   }
 
+  function lettersOf(cell) {
+    const w = wanted.get(cell.id);
+    return w ? w[0] : cell.dataset.letters || "";
+  }
+
+  function flash(message) {
+    const box = document.getElementById("flash");
+    if (!box) return;
+    box.innerHTML = "";
+    const div = document.createElement("div");
+    div.className = "flash flash-error";
+    const span = document.createElement("span");
+    span.textContent = message;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "flash-close";
+    close.dataset.dismiss = "";
+    close.setAttribute("aria-label", "Dismiss");
+    close.textContent = "×";
+    div.append(span, close);
+    box.append(div);
+  }
+
   function setCell(cell, letters) {
-    const values = {
+    const id = cell.id;
+    const body = new URLSearchParams({
       activity_id: cell.dataset.a, phase_id: cell.dataset.p, function_id: cell.dataset.f, letters: letters,
-    };
-    cell.dataset.letters = letters; // so quick successive keys build on each other
+    });
+    const w = wanted.get(id) || ["", 0];
+    wanted.set(id, [letters, w[1] + 1]);
     cell.classList.add("saving");
-    return htmx.ajax("POST", menu.dataset.post, { source: cell, values: values, swap: "none" })
-      .finally(() => {
-        const now = document.getElementById(cell.id);
-        if (now) now.classList.remove("saving");
-      });
+    const clearFlash = document.getElementById("flash");
+    if (clearFlash) clearFlash.innerHTML = "";
+    saving = saving.then(() =>
+      fetch(menu.dataset.post, {
+        method: "POST",
+        body: body,
+        headers: { "X-Lockstep-Token": document.body.dataset.token, "HX-Request": "true" },
+      })
+        .then((r) => r.text().then((html) => {
+          if (r.ok) {
+            htmx.swap(document.body, html, { swapStyle: "none" });
+          } else {
+            if (r.status < 500 && html.includes("flash")) htmx.swap("#flash", html, { swapStyle: "innerHTML" });
+            else flash("That change was not saved (the server answered " + r.status + "). Please try again.");
+            wanted.delete(id);
+            refresh(lastSeq, 0); // show what the board really holds
+          }
+        }))
+        .catch(() => {
+          flash("That change was not saved: the connection dropped. It is back when the badge says Live.");
+          wanted.delete(id);
+          refresh(lastSeq, 0);
+        })
+        .finally(() => {
+          const entry = wanted.get(id);
+          if (entry && entry[1] <= 1) wanted.delete(id);
+          else if (entry) wanted.set(id, [entry[0], entry[1] - 1]);
+          const now = document.getElementById(id);
+          if (now && !wanted.has(id)) now.classList.remove("saving");
+          syncMenu();
+        })
+    );
   }
 
   function openMenu(cell) {
-    menuCell = cell;
-    const r = cell.getBoundingClientRect();
+    menuCell = cell.id;
     menu.hidden = false;
-    menu.style.top = window.scrollY + r.bottom + 4 + "px";
-    menu.style.left = Math.max(8, window.scrollX + r.left - 40) + "px";
-    document.getElementById("cell-menu-title").textContent = cell.getAttribute("aria-label");
-    markMenu(cell.dataset.letters || "");
+    placeMenu();
+    syncMenu();
     const first = menu.querySelector("button");
     if (first) first.focus();
   }
 
-  function markMenu(letters) {
+  function placeMenu() {
+    const cell = menuCell && document.getElementById(menuCell);
+    if (!cell || menu.hidden) return;
+    const r = cell.getBoundingClientRect();
+    menu.style.top = window.scrollY + r.bottom + 4 + "px";
+    menu.style.left = Math.max(8, window.scrollX + r.left - 40) + "px";
+  }
+
+  // Keep the open menu true to its cell after live updates (or close it if the cell is gone).
+  function syncMenu() {
+    if (!menu || menu.hidden || !menuCell) return;
+    const cell = document.getElementById(menuCell);
+    if (!cell) {
+      closeMenu(false);
+      flash("That cell was just removed by the facilitator.");
+      return;
+    }
+    document.getElementById("cell-menu-title").textContent = cell.getAttribute("aria-label");
+    const letters = lettersOf(cell);
     menu.querySelectorAll("[data-toggle]").forEach((b) => {
       b.setAttribute("aria-pressed", letters.includes(b.dataset.toggle) ? "true" : "false");
     });
+    placeMenu();
   }
 
   function closeMenu(refocus) {
     if (!menu || menu.hidden) return;
     menu.hidden = true;
-    const cell = menuCell && document.getElementById(menuCell.id);
+    const cell = menuCell && document.getElementById(menuCell);
     menuCell = null;
     if (refocus && cell) cell.focus();
   }
 
-  function currentCell(el) {
-    return el && document.getElementById(el.id); // the row may have been swapped meanwhile
+  // Roving focus: the matrix is one Tab stop; arrow keys move inside it.
+  let activeCell = null;
+  function rove() {
+    const cells = document.querySelectorAll(".cellbtn");
+    if (!cells.length) return;
+    let current = activeCell && document.getElementById(activeCell);
+    if (!current) current = cells[0];
+    cells.forEach((c) => c.setAttribute("tabindex", c === current ? "0" : "-1"));
   }
+  document.addEventListener("focusin", (e) => {
+    if (e.target.classList && e.target.classList.contains("cellbtn")) {
+      activeCell = e.target.id;
+      rove();
+    }
+  });
 
   function move(cell, dx, dy) {
     const row = cell.closest("tr");
     const cells = [...row.querySelectorAll(".cellbtn")];
-    let i = cells.indexOf(cell);
+    const i = cells.indexOf(cell);
     if (dx) {
       const next = cells[i + dx];
       if (next) next.focus();
@@ -163,14 +248,15 @@
     if (cell && document.body.dataset.canEdit === "true") { openMenu(cell); return; }
     const toggle = e.target.closest("[data-toggle]");
     if (toggle && menuCell) {
-      const cellNow = currentCell(menuCell);
-      const next = toggled(cellNow.dataset.letters || "", toggle.dataset.toggle);
-      markMenu(next);
-      setCell(cellNow, next);
+      const cellNow = document.getElementById(menuCell);
+      if (!cellNow) { syncMenu(); return; }
+      setCell(cellNow, toggled(lettersOf(cellNow), toggle.dataset.toggle));
+      syncMenu();
       return;
     }
     if (e.target.closest("[data-clear]") && menuCell) {
-      setCell(currentCell(menuCell), "");
+      const cellNow = document.getElementById(menuCell);
+      if (cellNow) setCell(cellNow, "");
       closeMenu(true);
       return;
     }
@@ -188,12 +274,20 @@
     const letter = e.key.length === 1 ? e.key.toUpperCase() : "";
     if (letter && menu.dataset.letters.includes(letter)) {
       e.preventDefault();
-      setCell(cell, toggled(cell.dataset.letters || "", letter));
+      setCell(cell, toggled(lettersOf(cell), letter));
     } else if (e.key === "Delete" || e.key === "Backspace") {
       e.preventDefault();
       setCell(cell, "");
     }
   });
+  const matrixScroller = () => document.querySelector(".matrix-wrap");
+  window.addEventListener("resize", placeMenu);
+  document.addEventListener("scroll", (e) => {
+    if (e.target === matrixScroller()) placeMenu();
+  }, true);
+  document.addEventListener("lockstep:applied", () => { syncMenu(); rove(); });
+  document.addEventListener("htmx:afterSettle", () => { syncMenu(); rove(); });
+  document.addEventListener("htmx:oobAfterSwap", rove);
 
   // Disclosure panels stay as the person left them when live updates re-render them.
   const openPanels = new Set();
@@ -215,7 +309,8 @@
   // Forms marked data-reset-on-success empty themselves after a successful request.
   document.addEventListener("htmx:afterRequest", (e) => {
     const form = e.detail.elt;
-    if (e.detail.successful && form.matches && form.matches("form[data-reset-on-success]")) form.reset();
+    const ok = e.detail.xhr && e.detail.xhr.status < 400;
+    if (ok && form.matches && form.matches("form[data-reset-on-success]")) form.reset();
   });
   // A new answer clears an old error message.
   document.addEventListener("htmx:beforeRequest", () => {
@@ -227,5 +322,6 @@
     if (e.target.matches && e.target.matches("input[data-copy]")) e.target.select();
   });
 
+  rove();
   connect();
 })();

@@ -114,3 +114,32 @@ def test_facilitator_adds_activity_and_participant_follows(browser, server):
     finally:
         ctx.close()
         fac_ctx.close()
+
+
+def test_fast_typing_and_failed_saves(browser, server):
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        board = make_board(http, title="Typing", activities=[{"name": "Pricing"}])
+    ctx_a, ana, errors_a = join_in_browser(browser, server, board, "Ana", "PM")
+    ctx_b, ben, _ = join_in_browser(browser, server, board, "Ben", "PMM")
+    try:
+        cell = f"#c-{board.activity('Pricing')}-{board.phase('Build')}-{board.function('PM')}"
+        ana.focus(cell)
+        ana.keyboard.type("od")  # two keys, no pause between them
+        ben.wait_for_selector(f"{cell}[data-letters='OD']", timeout=5000)
+        ana.wait_for_selector(f"{cell}[data-letters='OD']:not(.saving)", timeout=5000)
+        # The matrix is a single Tab stop: only one cell is focusable by Tab.
+        assert ana.locator(".cellbtn[tabindex='0']").count() == 1
+        # A save that cannot reach the server says so and the cell shows the real value.
+        ana.route("**/cells", lambda route: route.abort())
+        ana.focus(cell)
+        ana.keyboard.press("c")
+        ana.wait_for_selector("#flash .flash-error:has-text('not saved')", timeout=5000)
+        ana.wait_for_selector(f"{cell}[data-letters='OD']:not(.saving)", timeout=5000)
+        ana.unroute("**/cells")
+        ana.focus(cell)
+        ana.keyboard.press("i")
+        ben.wait_for_selector(f"{cell}[data-letters='I']", timeout=5000)
+        assert [e for e in errors_a if "ERR_FAILED" not in e] == []
+    finally:
+        ctx_a.close()
+        ctx_b.close()

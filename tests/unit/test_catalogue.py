@@ -69,3 +69,12 @@ def test_descriptions_are_our_own_words():
         words = a.description.lower().rstrip(".").split()
         for i in range(len(words) - 7):
             assert " ".join(words[i : i + 8]) not in corpus, a.name
+
+
+def test_every_cited_source_has_a_label():
+    from backend.catalogue.loader import source_titles
+
+    titles = source_titles()
+    for a in load_catalogue():
+        for source in a.sources:
+            assert titles.get(source), source

@@ -49,9 +49,13 @@ def test_consulted_warning_past_three():
 
 
 def test_idle_function_in_phase():
-    assert check_phase([1, 2, 3], [], NAMES).state == "open"
-    s = check_phase([1, 2, 3], [(1, "OD"), (2, "I")], NAMES)
+    assert check_phase([1, 2, 3], [10], [], NAMES).state == "open"
+    s = check_phase([1, 2, 3], [10], [(10, 1, "OD"), (10, 2, "I")], NAMES)
     assert codes(s) == ["idle-function"] and "Sales holds no role" in s.findings[0].message
+    # Not while some activity of the phase has nothing set yet.
+    assert check_phase([1, 2, 3], [10, 11], [(10, 1, "OD"), (10, 2, "I")], NAMES).state == "open"
+    full = check_phase([1, 2, 3], [10, 11], [(10, 1, "OD"), (11, 2, "C"), (11, 3, "I")], NAMES)
+    assert full.state == "ok"
 
 
 slot_values = st.sampled_from(["", "O", "D", "C", "I", "OD"])
@@ -80,9 +84,10 @@ def test_rule_engine_properties(fw, row):
 
 
 def test_check_board_covers_every_pair():
-    cells = {(10, 100, 1): "OD", (10, 101, 1): "C"}
+    cells = {(10, 100, 1): "OD", (10, 101, 1): "C", (11, 100, 1): "O"}
     result = check_board(ODCI, [10, 11], [100, 101], [1, 2], cells, NAMES)
     assert result.cells[(10, 100)].state == "ok"
     assert codes(result.cells[(10, 101)]) == ["no-owner", "no-driver"]
-    assert result.cells[(11, 100)].state == "open"
-    assert codes(result.phases[100]) == ["idle-function"]
+    assert result.cells[(11, 101)].state == "open"
+    assert codes(result.phases[100]) == ["idle-function"]  # PMM idle in a filled phase
+    assert result.phases[101].state == "open"  # activity 11 has nothing in phase 101 yet
