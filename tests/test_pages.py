@@ -187,3 +187,4 @@ def test_live_fragment_and_unknown_pages(client):
     r = client.get("/no/such/page")
     assert r.status_code == 404 and "Not found" in r.text
     assert client.get("/api/no-such").json()["detail"]
+    assert client.get("/healthz").json() == {"status": "ok"}
