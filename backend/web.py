@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -16,6 +17,7 @@ templates = Jinja2Templates(directory=str(ROOT / "templates"))
 templates.env.globals["SLOTS"] = SLOTS
 templates.env.globals["settings"] = get_settings
 templates.env.globals["source_title"] = lambda name: source_titles().get(name, name)
+templates.env.globals["utcnow"] = lambda: datetime.now(UTC)
 
 
 def is_htmx(request: Request) -> bool:

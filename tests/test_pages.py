@@ -98,7 +98,7 @@ def test_cell_fragment_and_keyboard_targets(client):
         data={"activity_id": a, "phase_id": p, "function_id": f, "letters": "DO"},
     )
     assert r.status_code == 200
-    assert f'id="row-{a}" hx-swap-oob="true"' in r.text and re.search(
+    assert re.search(rf'id="row-{a}"[^>]*hx-swap-oob="true"', r.text) and re.search(
         r'id="summary"[^>]*hx-swap-oob="true"', r.text
     )
     assert f'id="c-{a}-{p}-{f}"' in r.text and 'data-letters="OD"' in r.text

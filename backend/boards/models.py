@@ -29,6 +29,15 @@ class Board(SQLModel, table=True):
     last_seq: int = Field(default=0)
     is_demo: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
+    # Workshop state (see backend.workshop): "free" (everyone edits the shared matrix) or
+    # "workshop" (silent proposals, reveal, agree); the round of a workshop.
+    mode: str = Field(default="free", max_length=10)
+    round: str = Field(default="setup", max_length=10)
+    auto_reveal: bool = Field(default=False)
+    spotlight_activity_id: int | None = Field(default=None)
+    timebox_ends_at: datetime | None = Field(default=None)
+    # Read-only link to the published versions; made on first publish.
+    viewer_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 class Phase(SQLModel, table=True):
@@ -57,6 +66,10 @@ class Activity(SQLModel, table=True):
     sources: str = Field(default="", max_length=1000)
     rationale: str = Field(default="", max_length=2000)
     position: int = Field(default=0)
+    # Parked: left open, with the name of the person who will decide.
+    parked_decider: str = Field(default="", max_length=60)
+    # Re-vote: this activity's proposals are hidden again while people propose anew.
+    revoting: bool = Field(default=False)
 
 
 class Cell(SQLModel, table=True):

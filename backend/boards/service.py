@@ -165,6 +165,11 @@ def set_cell(
     except ValueError as exc:
         raise Invalid(str(exc)) from None
     change = changes.start(session, board_id=board.id, kind="cell.set", actor=access.actor)
+    session.refresh(board)
+    if board.mode != "free":
+        raise Conflict(
+            "This board runs as a workshop: participants propose, the facilitator agrees"
+        )
     activity = _item(session, Activity, board.id, activity_id, "activity")
     phase = _item(session, Phase, board.id, phase_id, "phase")
     function = _item(session, TeamFunction, board.id, function_id, "function")

@@ -11,7 +11,6 @@ from sqlmodel import select
 
 from backend.boards import service
 from backend.boards.models import Board
-from backend.boards.queries import MatrixView, load_matrix
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
 from backend.catalogue.loader import load_catalogue
 from backend.config import get_settings
@@ -22,6 +21,9 @@ from backend.live.render import cell_fragments
 from backend.security import Access, AccessDep
 from backend.validation import MAX_TITLE, is_token
 from backend.web import is_htmx, render, templates
+from backend.workshop import rounds
+from backend.workshop.screen import Screen, load_screen
+from backend.workshop.service import edit_cell
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,8 +33,12 @@ def current_quarter(today: date | None = None) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
+def base_url(request: Request) -> str:
+    return get_settings().public_url.rstrip("/") or str(request.base_url).rstrip("/")
+
+
 def links(request: Request, board: Board) -> dict[str, str]:
-    base = get_settings().public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    base = base_url(request)
     return {
         "facilitator": f"{base}/f/{board.facilitator_token}",
         "join": f"{base}/j/{board.join_token}",
@@ -45,25 +51,52 @@ def redirect(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def screen_for(session: SessionDep, access: Access) -> Screen:
+    return load_screen(session, access.board, role=access.role, viewer=access.participant)
+
+
+def screen_context(request: Request, screen: Screen, access: Access) -> dict[str, object]:
+    board = screen.v.board
+    return {
+        "v": screen.v,
+        "s": screen,
+        "access": access,
+        "rounds": list(rounds.LABELS.items()),
+        "labels": rounds.LABELS,
+        "forward": rounds.FORWARD.get(board.round) if board.mode == rounds.WORKSHOP else None,
+        "back": rounds.BACK.get(board.round) if board.mode == rounds.WORKSHOP else None,
+        "default_label": current_quarter(),
+        "base_url": base_url(request),
+    }
+
+
 def board_page(request: Request, session: SessionDep, access: Access) -> HTMLResponse:
-    view = load_matrix(session, access.board)
-    return render(
-        request,
-        "board.html",
-        v=view,
-        access=access,
-        token=access.token,
-        links=links(request, access.board),
-    )
+    screen = screen_for(session, access)
+    return render(request, "board.html", token=access.token, links=links(request, access.board),
+                  **screen_context(request, screen, access))  # fmt: skip
 
 
-def live_html(view: MatrixView, access: Access, *, oob: bool) -> str:
-    """The board's live part; the participant list (in the side column) rides along out of band."""
-    inner = templates.get_template("_live_partial.html").render(v=view, access=access)
-    people = templates.get_template("_participants_partial.html").render(v=view, oob=True)
+def live_html(
+    request: Request, session: SessionDep, access: Access, *, oob: bool
+) -> tuple[str, int]:
+    """The board's live part for this viewer, and the change sequence it is at least as new as.
+
+    The side column's participant list and progress ride along out of band.
+    """
+    screen = screen_for(session, access)
+    ctx = screen_context(request, screen, access)
+    inner = templates.get_template("_live_partial.html").render(**ctx)
+    side = templates.get_template("_participants_partial.html").render(**ctx, oob=True)
+    side += templates.get_template("_progress_partial.html").render(**ctx, oob=True)
     if not oob:
-        return inner + people
-    return f'<div id="live" hx-swap-oob="innerHTML">{inner}</div>{people}'
+        return inner + side, screen.v.seq
+    return f'<div id="live" hx-swap-oob="innerHTML">{inner}</div>{side}', screen.v.seq
+
+
+def live_response(request: Request, session: SessionDep, access: Access) -> HTMLResponse:
+    """Answer to a facilitator action: the refreshed live part, swapped out of band."""
+    html, _ = live_html(request, session, access, oob=True)
+    return HTMLResponse(html)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -119,10 +152,8 @@ def facilitator_page(token: str, request: Request, session: SessionDep) -> HTMLR
 
 @router.get("/boards/{board_id}/live", response_class=HTMLResponse)
 def live_fragment(request: Request, session: SessionDep, access: AccessDep) -> HTMLResponse:
-    view = load_matrix(session, access.board)
-    return HTMLResponse(
-        live_html(view, access, oob=False), headers={"X-Lockstep-Seq": str(view.seq)}
-    )
+    html, seq = live_html(request, session, access, oob=False)
+    return HTMLResponse(html, headers={"X-Lockstep-Seq": str(seq)})
 
 
 @router.post("/boards/{board_id}/cells", response_class=HTMLResponse)
@@ -134,15 +165,9 @@ def set_cell(
     function_id: Annotated[int, Form()],
     letters: Annotated[str, Form(max_length=20)] = "",
 ) -> HTMLResponse:
-    service.set_cell(
-        session,
-        access=access,
-        activity_id=activity_id,
-        phase_id=phase_id,
-        function_id=function_id,
-        letters=letters,
-    )
-    return HTMLResponse(cell_fragments(load_matrix(session, access.board), activity_id))
+    edit_cell(session, access=access, activity_id=activity_id, phase_id=phase_id,
+              function_id=function_id, letters=letters)  # fmt: skip
+    return HTMLResponse(cell_fragments(screen_for(session, access), activity_id))
 
 
 @router.post("/boards/{board_id}/title", response_class=HTMLResponse)
@@ -150,12 +175,11 @@ def rename_board(
     request: Request, session: SessionDep, access: AccessDep, title: Annotated[str, Form()] = ""
 ) -> HTMLResponse:
     service.rename_board(session, access=access, title=title)
-    return HTMLResponse(
-        live_html(load_matrix(session, access.board), access, oob=True)
-        + templates.get_template("_title_partial.html").render(
-            v=load_matrix(session, access.board), oob=True
-        )
+    html, _ = live_html(request, session, access, oob=True)
+    title = templates.get_template("_title_partial.html").render(
+        v={"board": access.board}, oob=True
     )
+    return HTMLResponse(html + title)
 
 
 @router.post("/boards/{board_id}/delete")
@@ -173,7 +197,7 @@ def add_item(
     name: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     service.add_item(session, access=access, kind=kind, name=name)
-    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))
+    return live_response(request, session, access)
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/rename", response_class=HTMLResponse)
@@ -186,7 +210,7 @@ def rename_item(
     name: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     service.update_item(session, access=access, kind=kind, item_id=item_id, name=name)
-    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))
+    return live_response(request, session, access)
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/move", response_class=HTMLResponse)
@@ -199,7 +223,7 @@ def move_item(
     to: Annotated[int, Form()],
 ) -> HTMLResponse:
     service.move_item(session, access=access, kind=kind, item_id=item_id, to=to)
-    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))
+    return live_response(request, session, access)
 
 
 @router.post("/boards/{board_id}/{kind}/{item_id}/delete", response_class=HTMLResponse)
@@ -207,4 +231,4 @@ def remove_item(
     request: Request, kind: str, item_id: int, session: SessionDep, access: AccessDep
 ) -> HTMLResponse:
     service.remove_item(session, access=access, kind=kind, item_id=item_id)
-    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))
+    return live_response(request, session, access)

@@ -52,11 +52,15 @@ def start(session: Session, *, board_id: int, kind: str, actor: Actor) -> Change
     return change
 
 
-def commit(session: Session, change: Change, data: dict[str, Any]) -> None:
-    change.data = json.dumps(data, separators=(",", ":"))
-    session.add(change)
+def commit(
+    session: Session, change: Change, data: dict[str, Any], *more: tuple[Change, dict[str, Any]]
+) -> None:
+    """Add the change row(s) with their data, commit, then announce the newest sequence."""
+    for ch, d in ((change, data), *more):
+        ch.data = json.dumps(d, separators=(",", ":"))
+        session.add(ch)
     session.commit()
-    broker.publish(change.board_id, change.seq)
+    broker.publish(change.board_id, max(ch.seq for ch, _ in ((change, data), *more)))
 
 
 def changes_after(session: Session, *, board_id: int, after: int, limit: int) -> list[Change]:

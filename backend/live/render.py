@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from backend.boards.models import Board
-from backend.boards.queries import MatrixView, load_matrix
 from backend.changes.models import Change
 from backend.changes.service import change_data
 from backend.web import render_fragment
+from backend.workshop.screen import Screen, load_screen
 
 CHANGE, REFRESH, GONE = "change", "refresh", "gone"
 
@@ -27,30 +27,48 @@ class LiveEvent:
     removed_participant: int | None = None  # that participant's own screens get "gone"
 
 
-def cell_fragments(view: MatrixView, activity_id: int) -> str:
+def cell_fragments(screen: Screen, activity_id: int) -> str:
+    view = screen.v
     activity = next((a for a in view.activities if a.id == activity_id), None)
+    ctx = {"v": view, "s": screen, "oob": True}
     # Table rows only parse inside a <template>; htmx swaps out-of-band content from there.
-    rows = render_fragment("_phase_head_partial.html", v=view, oob=True)
+    rows = render_fragment("_phase_head_partial.html", **ctx)
     if activity is not None:
-        rows += render_fragment("_row_partial.html", v=view, a=activity, oob=True)
-    return f"<template>{rows}</template>" + render_fragment(
-        "_summary_partial.html", v=view, oob=True
+        rows += render_fragment("_row_partial.html", a=activity, **ctx)
+    return f"<template>{rows}</template>" + render_fragment("_summary_partial.html", **ctx)
+
+
+def people_fragments(screen: Screen) -> str:
+    ctx = {"v": screen.v, "s": screen, "oob": True, "access": None}
+    return render_fragment("_participants_partial.html", **ctx) + render_fragment(
+        "_progress_partial.html", **ctx
     )
 
 
-def event_for(view: MatrixView, change: Change) -> LiveEvent:
-    """One change as a live event. Structure changes ask screens for a full refresh."""
+def event_for(screen: Screen, change: Change) -> LiveEvent:
+    """One change as a live event, the same for every screen. Changes whose rendering
+    depends on who is looking (rounds, structure, spotlight ...) ask screens to refresh."""
     kind = change.kind
+    data = change_data(change)
     if kind == "cell.set":
-        html = cell_fragments(view, change_data(change)["activity_id"])
+        return LiveEvent(change.seq, CHANGE, cell_fragments(screen, data["activity_id"]))
+    if kind in ("proposal.set", "participant.ready", "participant.joined"):
+        return LiveEvent(change.seq, CHANGE, people_fragments(screen))
+    if kind == "participant.removed":
+        return LiveEvent(
+            change.seq, CHANGE, people_fragments(screen), removed_participant=data["id"]
+        )
+    if kind == "comment.added":
+        spot = screen.activity(data["activity_id"])
+        html = (
+            render_fragment("_comments_partial.html", v=screen.v, s=screen, spot=spot, oob=True)
+            if spot
+            else ""
+        )
         return LiveEvent(change.seq, CHANGE, html)
-    if kind.startswith("participant."):
-        html = render_fragment("_participants_partial.html", v=view, oob=True, access=None)
-        removed = change_data(change)["id"] if kind == "participant.removed" else None
-        return LiveEvent(change.seq, CHANGE, html, removed_participant=removed)
     if kind in ("board.renamed", "board.created"):
         return LiveEvent(
-            change.seq, CHANGE, render_fragment("_title_partial.html", v=view, oob=True)
+            change.seq, CHANGE, render_fragment("_title_partial.html", v=screen.v, oob=True)
         )
     return LiveEvent(change.seq, REFRESH, "")
 
@@ -59,5 +77,5 @@ def render_changes(session: Session, board_id: int, changes: list[Change]) -> li
     board = session.get(Board, board_id)
     if board is None:
         return [LiveEvent((changes[-1].seq if changes else 0), GONE, "")]
-    view = load_matrix(session, board)
-    return [event_for(view, c) for c in changes]
+    screen = load_screen(session, board, role=None)
+    return [event_for(screen, c) for c in changes]

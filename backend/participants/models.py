@@ -21,3 +21,4 @@ class Participant(SQLModel, table=True):
     # Personal secret kept in the participant's browser (cookie) or API client.
     secret: str = Field(max_length=64, unique=True, index=True)
     joined_at: datetime = Field(default_factory=utcnow)
+    ready: bool = Field(default=False)  # done proposing, in a workshop's propose round

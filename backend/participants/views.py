@@ -9,8 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
 from backend.boards.models import TeamFunction
-from backend.boards.queries import load_matrix
-from backend.boards.views import board_page, live_html, redirect
+from backend.boards.views import board_page, live_response, redirect
 from backend.db import SessionDep
 from backend.participants import service
 from backend.participants.models import Participant
@@ -67,4 +66,4 @@ def remove(
     request: Request, participant_id: int, session: SessionDep, access: AccessDep
 ) -> HTMLResponse:
     service.remove(session, access=access, participant_id=participant_id)
-    return HTMLResponse(live_html(load_matrix(session, access.board), access, oob=True))
+    return live_response(request, session, access)

@@ -59,7 +59,7 @@
   function gone() {
     setConn("gone", "Board closed");
     if (source) source.close();
-    document.body.dataset.canEdit = "false";
+    document.body.dataset.gone = "true";
     flash("This board was deleted, or you were removed from it. Ask the facilitator for a link.");
   }
 
@@ -100,6 +100,13 @@
       return current + letter;
     }
     return letter;
+  }
+
+  // Whether this screen may edit this cell now: the row (a re-vote) or the matrix says so.
+  function canEdit(cell) {
+    if (document.body.dataset.gone === "true") return false;
+    const holder = cell.closest("[data-can-edit]");
+    return !!holder && holder.dataset.canEdit === "true";
   }
 
   function lettersOf(cell) {
@@ -245,7 +252,7 @@
 
   document.addEventListener("click", (e) => {
     const cell = e.target.closest(".cellbtn");
-    if (cell && document.body.dataset.canEdit === "true") { openMenu(cell); return; }
+    if (cell && canEdit(cell)) { openMenu(cell); return; }
     const toggle = e.target.closest("[data-toggle]");
     if (toggle && menuCell) {
       const cellNow = document.getElementById(menuCell);
@@ -270,7 +277,7 @@
     if (!cell || e.ctrlKey || e.metaKey || e.altKey) return;
     const keys = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
     if (keys[e.key]) { e.preventDefault(); move(cell, ...keys[e.key]); return; }
-    if (document.body.dataset.canEdit !== "true") return;
+    if (!canEdit(cell)) return;
     const letter = e.key.length === 1 ? e.key.toUpperCase() : "";
     if (letter && menu.dataset.letters.includes(letter)) {
       e.preventDefault();
@@ -288,6 +295,44 @@
   document.addEventListener("lockstep:applied", () => { syncMenu(); rove(); });
   document.addEventListener("htmx:afterSettle", () => { syncMenu(); rove(); });
   document.addEventListener("htmx:oobAfterSwap", rove);
+
+  // ---------- spotlight and timebox -----------------------------------------------------
+  // The spotlight element says which activity is in focus and when the timebox ends (server
+  // time); every screen scrolls to it when it changes and counts down from the same deadline.
+  let spotted = null;
+  let skew = 0;
+  let skewFrom = null;
+  function followSpotlight() {
+    const spot = document.getElementById("spotlight");
+    if (!spot) return;
+    if (spot !== skewFrom) {
+      skewFrom = spot;
+      skew = Number(spot.dataset.now || Date.now()) - Date.now();
+    }
+    const id = spot.dataset.activity || null;
+    document.querySelectorAll("tr.spotlit").forEach((tr) => { if (tr.id !== "row-" + id) tr.classList.remove("spotlit"); });
+    if (id) {
+      const row = document.getElementById("row-" + id);
+      if (row) {
+        row.classList.add("spotlit");
+        if (id !== spotted) row.scrollIntoView({ block: "center", behavior: "smooth" });
+      }
+    }
+    spotted = id;
+    tick();
+  }
+  function tick() {
+    const spot = document.getElementById("spotlight");
+    const out = spot && spot.querySelector(".timebox-left");
+    if (!out || !spot.dataset.deadline) return;
+    const left = Math.max(0, Number(spot.dataset.deadline) - (Date.now() + skew));
+    const s = Math.ceil(left / 1000);
+    out.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    spot.classList.toggle("expired", left === 0);
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("lockstep:applied", followSpotlight);
+  document.addEventListener("htmx:afterSettle", followSpotlight);
 
   // Disclosure panels stay as the person left them when live updates re-render them.
   const openPanels = new Set();
@@ -323,5 +368,6 @@
   });
 
   rove();
+  followSpotlight();
   connect();
 })();

@@ -1,0 +1,133 @@
+"""Consensus over proposals: pure functions, no I/O.
+
+A participant *voted* on an activity in a phase when they set at least one cell of it;
+for every function of that group, their vote is what they set there, or "no role".
+Someone who set nothing in a group abstains from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from backend.domain.frameworks import Framework
+from backend.domain.rules import ERROR, check_cell_group
+
+Id = Hashable
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Who proposed what for one cell: slot codes ("" = no role) -> voter names."""
+
+    votes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def total(self) -> int:
+        return sum(len(names) for _, names in self.votes)
+
+    @property
+    def unanimous(self) -> bool:
+        return len(self.votes) == 1
+
+    @property
+    def majority(self) -> str | None:
+        """The value with strictly the most votes; None on a tie or with no votes."""
+        if not self.votes:
+            return None
+        counts = sorted((len(n) for _, n in self.votes), reverse=True)
+        if len(counts) > 1 and counts[0] == counts[1]:
+            return None
+        return self.votes[0][0]
+
+    @property
+    def share(self) -> float:
+        """Share of voters behind the most common value (1.0 = everyone agrees)."""
+        return max(len(n) for _, n in self.votes) / self.total if self.votes else 1.0
+
+
+@dataclass
+class GroupView:
+    """One activity in one phase: the spread for each function and who voted."""
+
+    voters: tuple[str, ...]
+    cells: dict[Id, Spread] = field(default_factory=dict)  # function -> spread
+
+    @property
+    def unanimous(self) -> bool:
+        return bool(self.voters) and all(s.unanimous for s in self.cells.values())
+
+    def consensus(self) -> dict[Id, str] | None:
+        """The agreed slots per function when everyone who voted agrees, else None."""
+        if not self.unanimous:
+            return None
+        return {f: s.votes[0][0] for f, s in self.cells.items()}
+
+    def majority_row(self) -> dict[Id, str]:
+        return {f: s.majority for f, s in self.cells.items() if s.majority}
+
+
+def group_views(
+    proposals: Mapping[tuple[Id, Id, Id, Id], str],
+    functions: Iterable[Id],
+    names: Mapping[Id, str],
+) -> dict[tuple[Id, Id], GroupView]:
+    """``proposals`` maps (participant, activity, phase, function) -> slots.
+
+    Returns (activity, phase) -> GroupView for every group someone voted on.
+    """
+    functions = list(functions)
+    by_group: dict[tuple[Id, Id], dict[Id, dict[Id, str]]] = {}
+    for (person, a, p, f), slots in proposals.items():
+        if slots:
+            by_group.setdefault((a, p), {}).setdefault(person, {})[f] = slots
+    out: dict[tuple[Id, Id], GroupView] = {}
+    for key, people in by_group.items():
+        voter_ids = sorted(people, key=lambda pid: names.get(pid, str(pid)))
+        view = GroupView(voters=tuple(names.get(pid, str(pid)) for pid in voter_ids))
+        for f in functions:
+            tally: dict[str, list[str]] = {}
+            for pid in voter_ids:
+                tally.setdefault(people[pid].get(f, ""), []).append(names.get(pid, str(pid)))
+            ordered = sorted(tally.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            view.cells[f] = Spread(tuple((v, tuple(n)) for v, n in ordered))
+        out[key] = view
+    return out
+
+
+def disagreement(groups: Iterable[GroupView]) -> float:
+    """0 (everyone agrees) .. <1: mean over voted cells of the share not behind the top value."""
+    shares = [s.share for g in groups for s in g.cells.values() if s.total]
+    return round(1 - sum(shares) / len(shares), 4) if shares else 0.0
+
+
+@dataclass(frozen=True)
+class HotItem:
+    activity: Id
+    score: float
+    rule_breaks: tuple[tuple[Id, str], ...]  # (phase, message) in the majority view
+
+
+def hot_list(
+    framework: Framework,
+    activities: Iterable[Id],
+    phases: Iterable[Id],
+    groups: Mapping[tuple[Id, Id], GroupView],
+    function_names: Mapping[Id, str],
+) -> list[HotItem]:
+    """Activities with disagreement or a rule break in the majority view, hottest first."""
+    phases = list(phases)
+    items = []
+    for a in activities:
+        mine = [groups[(a, p)] for p in phases if (a, p) in groups]
+        breaks = []
+        for p in phases:
+            g = groups.get((a, p))
+            if g is None:
+                continue
+            status = check_cell_group(framework, g.majority_row(), function_names)
+            breaks += [(p, f.message) for f in status.findings if f.level == ERROR]
+        score = disagreement(mine)
+        if score > 0 or breaks:
+            items.append(HotItem(a, score, tuple(breaks)))
+    return sorted(items, key=lambda h: (-h.score, -len(h.rule_breaks)))

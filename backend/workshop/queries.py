@@ -1,0 +1,133 @@
+"""Reading a workshop for one viewer: what they may see of proposals, progress, agreement,
+the hot list, discussion and versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from backend.boards.models import Activity, Board
+from backend.domain.consensus import GroupView, HotItem, group_views
+from backend.participants.models import Participant
+from backend.workshop import rounds as r
+from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
+
+
+def consensus_groups(session: Session, board: Board) -> dict[tuple[int, int], GroupView]:
+    """Every participant's proposals, grouped (server-side only; reveal decides who sees it)."""
+    people = {
+        p.id: p.name
+        for p in session.exec(select(Participant).where(Participant.board_id == board.id))
+    }
+    from backend.boards.models import TeamFunction
+
+    functions = [
+        f.id for f in session.exec(select(TeamFunction).where(TeamFunction.board_id == board.id))
+    ]
+    proposals = {
+        (p.participant_id, p.activity_id, p.phase_id, p.function_id): p.slots
+        for p in session.exec(select(Proposal).where(Proposal.board_id == board.id))
+    }
+    # Same display names are told apart by id, so one person's vote never merges with another's.
+    seen: dict[str, int] = {}
+    names = {}
+    for pid, name in sorted(people.items()):
+        seen[name] = seen.get(name, 0) + 1
+        names[pid] = name if seen[name] == 1 else f"{name} ({seen[name]})"
+    return group_views(proposals, functions, names)
+
+
+@dataclass
+class Progress:
+    participant: Participant
+    filled: int
+    online: bool = False
+
+
+@dataclass
+class WorkshopView:
+    mode: str
+    round: str
+    auto_reveal: bool
+    progress: list[Progress] = field(default_factory=list)
+    total_cells: int = 0
+    own: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    groups: dict[tuple[int, int], GroupView] = field(default_factory=dict)  # empty before reveal
+    agreed: set[tuple[int, int]] = field(default_factory=set)
+    hot: list[HotItem] = field(default_factory=list)
+    comments: dict[int, list[Comment]] = field(default_factory=dict)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    versions: list[Version] = field(default_factory=list)
+    spotlight: Activity | None = None
+    revoting: set[int] = field(default_factory=set)
+
+    @property
+    def is_workshop(self) -> bool:
+        return self.mode == r.WORKSHOP
+
+    @property
+    def revealed(self) -> bool:
+        return self.is_workshop and r.proposals_visible(self.round)
+
+    @property
+    def round_label(self) -> str:
+        return r.LABELS[self.round] if self.is_workshop else "Free mode"
+
+    def unanimous_open(self) -> int:
+        return sum(
+            1
+            for k, g in self.groups.items()
+            if g.unanimous and k not in self.agreed and k[0] not in self.revoting
+        )
+
+
+def load_workshop(session: Session, board: Board, *, viewer: Participant | None,
+                  activities: list[Activity], phases: list, functions: list) -> WorkshopView:  # type: ignore[type-arg]  # fmt: skip
+    w = WorkshopView(mode=board.mode, round=board.round, auto_reveal=board.auto_reveal)
+    w.total_cells = len(activities) * len(phases) * len(functions)
+    w.revoting = {a.id for a in activities if a.revoting}
+    counts = dict(
+        session.exec(
+            select(Proposal.participant_id, func.count())
+            .where(Proposal.board_id == board.id, Proposal.slots != "")
+            .group_by(Proposal.participant_id)
+        ).all()
+    )
+    people = session.exec(
+        select(Participant)
+        .where(Participant.board_id == board.id)
+        .order_by(col(Participant.joined_at), col(Participant.id))
+    ).all()
+    w.progress = [Progress(p, counts.get(p.id, 0)) for p in people]
+    if viewer is not None:
+        w.own = {
+            (p.activity_id, p.phase_id, p.function_id): p.slots
+            for p in session.exec(select(Proposal).where(Proposal.participant_id == viewer.id))
+            if p.slots
+        }
+    w.agreed = {
+        (g.activity_id, g.phase_id)
+        for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
+    }
+    if w.revealed:
+        w.groups = {
+            k: g for k, g in consensus_groups(session, board).items() if k[0] not in w.revoting
+        }
+    for c in session.exec(
+        select(Comment).where(Comment.board_id == board.id).order_by(col(Comment.id))
+    ):
+        w.comments.setdefault(c.activity_id, []).append(c)
+    w.notes = {
+        (n.activity_id, n.phase_id): n.text
+        for n in session.exec(select(PhaseNote).where(PhaseNote.board_id == board.id))
+    }
+    w.versions = list(
+        session.exec(
+            select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
+        )
+    )
+    if board.spotlight_activity_id:
+        w.spotlight = next((a for a in activities if a.id == board.spotlight_activity_id), None)
+    return w

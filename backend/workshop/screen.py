@@ -1,0 +1,89 @@
+"""What one screen shows of a board: the matrix view plus the workshop state, for a role.
+
+``role`` is None for fragments broadcast to every screen, which must not depend on who
+is looking (after the reveal, everyone sees the same; before it, nothing private is
+broadcast at all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from backend.boards.queries import MatrixView, load_matrix
+from backend.domain.consensus import Spread, hot_list
+from backend.participants.models import Participant
+from backend.security import FACILITATOR, PARTICIPANT
+from backend.workshop import rounds as r
+from backend.workshop.queries import WorkshopView, load_workshop
+
+
+@dataclass
+class Screen:
+    v: MatrixView
+    w: WorkshopView
+    role: str | None = None
+
+    def slots(self, a: int, p: int, f: int) -> str:
+        if self.shows_own(a):
+            return self.w.own.get((a, p, f), "")
+        return self.v.cells.get((a, p, f), "")
+
+    def shows_own(self, a: int) -> bool:
+        """A participant sees their own proposals while proposing (or re-voting this row)."""
+        w = self.w
+        return (
+            self.role == PARTICIPANT
+            and w.is_workshop
+            and (w.round == r.PROPOSE or (a in w.revoting and w.round in (r.REVEAL, r.AGREED)))
+        )
+
+    def spread(self, a: int, p: int, f: int) -> Spread | None:
+        g = self.w.groups.get((a, p))
+        return g.cells.get(f) if g else None
+
+    def voters(self, a: int, p: int) -> int:
+        g = self.w.groups.get((a, p))
+        return len(g.voters) if g else 0
+
+    @property
+    def can_edit(self) -> bool:
+        w = self.w
+        if not w.is_workshop:
+            return self.role in (FACILITATOR, PARTICIPANT)
+        if self.role == PARTICIPANT:
+            return w.round == r.PROPOSE
+        return self.role == FACILITATOR and w.round in (r.REVEAL, r.AGREED)
+
+    def row_can_edit(self, a: int) -> bool | None:
+        """Overrides ``can_edit`` for a row being re-voted; None when it does not."""
+        if a in self.w.revoting and self.w.is_workshop and self.w.round in (r.REVEAL, r.AGREED):
+            return self.role == PARTICIPANT
+        return None
+
+    def agreed(self, a: int, p: int) -> bool:
+        return (a, p) in self.w.agreed
+
+    @property
+    def agreed_count(self) -> tuple[int, int]:
+        return len(self.w.agreed), len(self.v.activities) * len(self.v.phases)
+
+    @property
+    def hot(self):  # type: ignore[no-untyped-def]
+        if not self.w.revealed:
+            return []
+        return hot_list(self.v.framework, [a.id for a in self.v.activities], [p.id for p in self.v.phases],
+                        self.w.groups, self.v.names)  # fmt: skip
+
+    def activity(self, activity_id: int):  # type: ignore[no-untyped-def]
+        return next((a for a in self.v.activities if a.id == activity_id), None)
+
+
+def load_screen(
+    session: Session, board, *, role: str | None, viewer: Participant | None = None
+) -> Screen:  # type: ignore[no-untyped-def]
+    view = load_matrix(session, board)
+    w = load_workshop(session, board, viewer=viewer, activities=view.activities, phases=view.phases,
+                      functions=view.functions)  # fmt: skip
+    return Screen(view, w, role)

@@ -1,0 +1,516 @@
+"""Running a workshop: mode and rounds, proposals, ready marks, reveal, agreeing cells,
+re-votes, spotlight and timebox, comments, rationale, parking, and publishing.
+
+Keyword-only functions; each checks who may act, takes the board's write lock with
+``changes.start``, checks the round against the latest state, writes, and commits with
+its change record.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
+from backend.boards.queries import load_matrix
+from backend.changes import service as changes
+from backend.domain.frameworks import get_framework
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
+from backend.participants.models import Participant
+from backend.security import Access, new_token
+from backend.validation import MAX_ID, MAX_RATIONALE, clean_text
+from backend.workshop import rounds as r
+from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
+from backend.workshop.snapshot import build_snapshot
+
+MAX_COMMENT = 1000
+MAX_TIMEBOX_MINUTES = 120
+MAX_LABEL = 40
+
+
+def _fresh_board(session: Session, board_id: int) -> Board:
+    """The board as it is now, read after ``changes.start`` took its lock."""
+    board = session.get(Board, board_id)
+    if board is None:
+        raise NotFound("This board no longer exists")
+    session.refresh(board)
+    return board
+
+
+def _owned(session: Session, table: type, board_id: int, item_id: int | None, label: str):  # type: ignore[no-untyped-def]
+    item = session.get(table, item_id) if item_id and 0 < item_id <= MAX_ID else None
+    if item is None or item.board_id != board_id:
+        raise NotFound(f"No {label} with id {item_id} on this board")
+    return item
+
+
+def _require_workshop(board: Board) -> None:
+    if board.mode != r.WORKSHOP:
+        raise Conflict("This board is in free mode; switch it to workshop mode first")
+
+
+# --- mode and rounds --------------------------------------------------------------------
+
+
+def set_mode(
+    session: Session, *, access: Access, mode: str, auto_reveal: bool | None = None
+) -> int:
+    access.require_facilitator("change the board's mode")
+    if mode not in r.MODES:
+        raise Invalid(f"Unknown mode {mode!r}; choose free or workshop")
+    change = changes.start(session, board_id=access.board.id, kind="board.mode", actor=access.actor)
+    board = _fresh_board(session, access.board.id)
+    if board.mode != mode and board.round != r.SETUP:
+        raise Conflict("The mode can only change during set-up; go back to the set-up round first")
+    board.mode = mode
+    if auto_reveal is not None:
+        board.auto_reveal = auto_reveal
+    session.add(board)
+    changes.commit(session, change, {"mode": mode, "auto_reveal": board.auto_reveal})
+    return change.seq
+
+
+def move_round(session: Session, *, access: Access, to: str) -> int:
+    access.require_facilitator("move the workshop to another round")
+    if to not in r.ROUNDS:
+        raise Invalid(f"Unknown round {to!r}")
+    if to == r.PUBLISHED:
+        raise Invalid("Use publish to publish the agreed matrix")
+    change = changes.start(
+        session, board_id=access.board.id, kind="round.changed", actor=access.actor
+    )
+    board = _fresh_board(session, access.board.id)
+    _require_workshop(board)
+    if not r.can_move(board.round, to):
+        raise Conflict(
+            f"Cannot go from {r.LABELS[board.round]} to {r.LABELS[to]}; "
+            f"next is {r.LABELS.get(r.FORWARD.get(board.round, ''), 'publish')}"
+        )
+    before = board.round
+    _enter_round(session, board, to)
+    changes.commit(session, change, {"from": before, "to": to})
+    return change.seq
+
+
+def _enter_round(session: Session, board: Board, to: str) -> None:
+    if to == r.PROPOSE:
+        for p in session.exec(select(Participant).where(Participant.board_id == board.id)):
+            if p.ready:
+                p.ready = False
+                session.add(p)
+    if to == r.REVEAL:
+        for a in session.exec(
+            select(Activity).where(Activity.board_id == board.id, Activity.revoting)
+        ):
+            a.revoting = False
+            session.add(a)
+    board.round = to
+    session.add(board)
+
+
+def edit_cell(session: Session, *, access: Access, activity_id: int, phase_id: int, function_id: int,
+              letters: str) -> int:  # fmt: skip
+    """A click or key on a cell: the shared matrix in free mode; in a workshop, a
+    participant's own proposal or the facilitator's agreed value."""
+    from backend.boards.service import set_cell
+
+    kwargs = {
+        "activity_id": activity_id,
+        "phase_id": phase_id,
+        "function_id": function_id,
+        "letters": letters,
+    }
+    if access.board.mode != r.WORKSHOP:
+        return set_cell(session, access=access, **kwargs)
+    if access.participant is not None:
+        return propose(session, access=access, **kwargs)
+    return agree_cell(session, access=access, **kwargs)
+
+
+# --- proposals and ready marks -------------------------------------------------------------
+
+
+def propose(session: Session, *, access: Access, activity_id: int, phase_id: int, function_id: int,
+            letters: str) -> int:  # fmt: skip
+    """A participant's own proposal for one cell. Nobody else sees it before the reveal."""
+    if access.participant is None:
+        raise Forbidden("Only participants propose; the facilitator sets the agreed values")
+    framework = get_framework(access.board.framework)
+    try:
+        slots = framework.to_slots(letters or "")
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    change = changes.start(
+        session, board_id=access.board.id, kind="proposal.set", actor=access.actor
+    )
+    board = _fresh_board(session, access.board.id)
+    _require_workshop(board)
+    activity = _owned(session, Activity, board.id, activity_id, "activity")
+    _owned(session, Phase, board.id, phase_id, "phase")
+    _owned(session, TeamFunction, board.id, function_id, "function")
+    if not (
+        board.round == r.PROPOSE or (activity.revoting and board.round in (r.REVEAL, r.AGREED))
+    ):
+        raise Conflict("Proposals are closed in this round; the facilitator can re-open them")
+    me = access.participant.id
+    row = session.exec(
+        select(Proposal).where(
+            Proposal.participant_id == me,
+            Proposal.activity_id == activity_id,
+            Proposal.phase_id == phase_id,
+            Proposal.function_id == function_id,
+        )
+    ).first()
+    if row is None:
+        row = Proposal(board_id=board.id, participant_id=me, activity_id=activity_id,
+                       phase_id=phase_id, function_id=function_id)  # fmt: skip
+    row.slots = slots
+    session.add(row)
+    # The log records that a proposal was made, never its letters (it stays private).
+    changes.commit(session, change, {"participant_id": me, "activity_id": activity_id})
+    return change.seq
+
+
+def set_ready(session: Session, *, access: Access, ready: bool) -> int:
+    if access.participant is None:
+        raise Forbidden("Only participants mark themselves ready")
+    change = changes.start(
+        session, board_id=access.board.id, kind="participant.ready", actor=access.actor
+    )
+    board = _fresh_board(session, access.board.id)
+    if board.mode != r.WORKSHOP or board.round != r.PROPOSE:
+        raise Conflict("Ready marks belong to the silent proposal round")
+    me = session.get(Participant, access.participant.id)
+    me.ready = ready
+    session.add(me)
+    more = []
+    session.flush()
+    if ready and board.auto_reveal and _everyone_ready(session, board.id):
+        reveal = changes.start(
+            session, board_id=board.id, kind="round.changed", actor=changes.SYSTEM
+        )
+        _enter_round(session, board, r.REVEAL)
+        more.append((reveal, {"from": r.PROPOSE, "to": r.REVEAL, "auto": True}))
+    changes.commit(session, change, {"participant_id": me.id, "ready": ready}, *more)
+    return change.seq
+
+
+def _everyone_ready(session: Session, board_id: int) -> bool:
+    people = session.exec(select(Participant).where(Participant.board_id == board_id)).all()
+    return bool(people) and all(p.ready for p in people)
+
+
+# --- agreeing ------------------------------------------------------------------------------
+
+
+def _agree(session: Session, board: Board, activity_id: int, phase_id: int) -> None:
+    exists = session.exec(
+        select(Agreement).where(
+            Agreement.activity_id == activity_id, Agreement.phase_id == phase_id
+        )
+    ).first()
+    if exists is None:
+        session.add(Agreement(board_id=board.id, activity_id=activity_id, phase_id=phase_id))
+
+
+def _set_cells(session: Session, board: Board, activity_id: int, phase_id: int,
+               values: dict[int, str]) -> None:  # fmt: skip
+    existing = {
+        c.function_id: c
+        for c in session.exec(
+            select(Cell).where(Cell.activity_id == activity_id, Cell.phase_id == phase_id)
+        )
+    }
+    for function_id, slots in values.items():
+        cell = existing.get(function_id)
+        if cell is None:
+            if slots:
+                session.add(Cell(board_id=board.id, activity_id=activity_id, phase_id=phase_id,
+                                 function_id=function_id, slots=slots))  # fmt: skip
+        elif cell.slots != slots:
+            cell.slots = slots
+            cell.updated_at = utcnow()
+            session.add(cell)
+
+
+def check_agreeable(board: Board, activity: Activity) -> None:
+    _require_workshop(board)
+    if board.round not in (r.REVEAL, r.AGREED):
+        raise Conflict("Agreed values are set after the reveal (in Reveal & discuss or Agree)")
+    if activity.revoting:
+        raise Conflict(f"{activity.name} is being re-voted; reveal its proposals first")
+
+
+def agree_cell(session: Session, *, access: Access, activity_id: int, phase_id: int, function_id: int,
+               letters: str) -> int:  # fmt: skip
+    """The facilitator sets one agreed cell; its activity+phase counts as agreed."""
+    access.require_facilitator("set agreed values")
+    framework = get_framework(access.board.framework)
+    try:
+        slots = framework.to_slots(letters or "")
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    change = changes.start(session, board_id=access.board.id, kind="cell.set", actor=access.actor)
+    board = _fresh_board(session, access.board.id)
+    activity = _owned(session, Activity, board.id, activity_id, "activity")
+    _owned(session, Phase, board.id, phase_id, "phase")
+    _owned(session, TeamFunction, board.id, function_id, "function")
+    check_agreeable(board, activity)
+    before = session.exec(
+        select(Cell.slots).where(
+            Cell.activity_id == activity_id,
+            Cell.phase_id == phase_id,
+            Cell.function_id == function_id,
+        )  # fmt: skip
+    ).first()
+    _set_cells(session, board, activity_id, phase_id, {function_id: slots})
+    _agree(session, board, activity_id, phase_id)
+    data = {"activity_id": activity_id, "phase_id": phase_id, "function_id": function_id,
+            "slots": slots, "before": before or "", "agreed": True}  # fmt: skip
+    changes.commit(session, change, data)
+    return change.seq
+
+
+def accept(session: Session, *, access: Access, activity_id: int | None = None,
+           phase_id: int | None = None, use: str = "unanimous") -> int:  # fmt: skip
+    """Accept proposals as agreed values.
+
+    With no activity: every unanimous activity+phase not yet agreed. With an activity (and
+    optionally a phase): its groups, taking the unanimous value, or with ``use="majority"``
+    the majority per function.
+    """
+    access.require_facilitator("accept proposals")
+    if use not in ("unanimous", "majority"):
+        raise Invalid("use must be unanimous or majority")
+    change = changes.start(
+        session, board_id=access.board.id, kind="cells.accepted", actor=access.actor
+    )
+    board = _fresh_board(session, access.board.id)
+    _require_workshop(board)
+    if board.round not in (r.REVEAL, r.AGREED):
+        raise Conflict("Proposals are accepted after the reveal")
+    from backend.workshop.queries import consensus_groups
+
+    groups = consensus_groups(session, board)
+    agreed = {
+        (g.activity_id, g.phase_id)
+        for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
+    }
+    revoting = {
+        a.id
+        for a in session.exec(
+            select(Activity).where(Activity.board_id == board.id, Activity.revoting)
+        )
+    }
+    if activity_id is not None:
+        activity = _owned(session, Activity, board.id, activity_id, "activity")
+        check_agreeable(board, activity)
+    if phase_id is not None:
+        _owned(session, Phase, board.id, phase_id, "phase")
+    taken = []
+    for (a, p), g in groups.items():
+        if a in revoting or (activity_id is not None and a != activity_id):
+            continue
+        if phase_id is not None and p != phase_id:
+            continue
+        if activity_id is None and (a, p) in agreed:
+            continue
+        values = g.consensus() if use == "unanimous" else None
+        if values is None and use == "majority":
+            values = {f: s.majority or "" for f, s in g.cells.items()}
+        if values is None:
+            continue
+        _set_cells(session, board, a, p, values)
+        _agree(session, board, a, p)
+        taken.append([a, p])
+    if not taken:
+        raise Conflict("Nothing to accept: no proposals that everyone agrees on" if use == "unanimous"
+                       else "Nothing to accept: nobody proposed anything here")  # fmt: skip
+    changes.commit(session, change, {"groups": taken, "use": use})
+    return change.seq
+
+
+def revote(session: Session, *, access: Access, activity_id: int) -> int:
+    """Clear one activity's proposals and agreement for another silent round on it."""
+    access.require_facilitator("start a re-vote")
+    change = changes.start(
+        session, board_id=access.board.id, kind="activity.revote", actor=access.actor
+    )
+    board = _fresh_board(session, access.board.id)
+    _require_workshop(board)
+    if board.round not in (r.REVEAL, r.AGREED):
+        raise Conflict("A re-vote happens after the reveal")
+    activity = _owned(session, Activity, board.id, activity_id, "activity")
+    cleared = session.execute(delete(Proposal).where(Proposal.activity_id == activity.id)).rowcount
+    session.execute(delete(Agreement).where(Agreement.activity_id == activity.id))
+    activity.revoting = True
+    session.add(activity)
+    changes.commit(session, change, {"activity_id": activity.id, "cleared": cleared})
+    return change.seq
+
+
+def reveal_activity(session: Session, *, access: Access, activity_id: int) -> int:
+    access.require_facilitator("reveal a re-vote")
+    change = changes.start(
+        session, board_id=access.board.id, kind="activity.revealed", actor=access.actor
+    )
+    board = _fresh_board(session, access.board.id)
+    activity = _owned(session, Activity, board.id, activity_id, "activity")
+    if not activity.revoting:
+        raise Conflict(f"{activity.name} is not being re-voted")
+    activity.revoting = False
+    session.add(activity)
+    changes.commit(session, change, {"activity_id": activity.id})
+    return change.seq
+
+
+# --- spotlight, timebox, discussion ------------------------------------------------------------
+
+
+def spotlight(
+    session: Session, *, access: Access, activity_id: int | None, minutes: float | None = None
+) -> int:
+    """Spotlight one activity (None clears), optionally starting a timebox of ``minutes``."""
+    access.require_facilitator("spotlight an activity")
+    if minutes is not None and not (0 < minutes <= MAX_TIMEBOX_MINUTES):
+        raise Invalid(f"A timebox is between 0 and {MAX_TIMEBOX_MINUTES} minutes")
+    change = changes.start(session, board_id=access.board.id, kind="spotlight", actor=access.actor)
+    board = _fresh_board(session, access.board.id)
+    if activity_id is not None:
+        _owned(session, Activity, board.id, activity_id, "activity")
+    board.spotlight_activity_id = activity_id
+    if minutes is not None:
+        board.timebox_ends_at = datetime.now(UTC) + timedelta(minutes=minutes)
+    elif activity_id is None:
+        board.timebox_ends_at = None
+    session.add(board)
+    ends = board.timebox_ends_at.isoformat() if board.timebox_ends_at else None
+    changes.commit(session, change, {"activity_id": activity_id, "timebox_ends_at": ends})
+    return change.seq
+
+
+def set_timebox(session: Session, *, access: Access, minutes: float | None) -> int:
+    access.require_facilitator("set a timebox")
+    if minutes is not None and not (0 < minutes <= MAX_TIMEBOX_MINUTES):
+        raise Invalid(f"A timebox is between 0 and {MAX_TIMEBOX_MINUTES} minutes")
+    change = changes.start(session, board_id=access.board.id, kind="spotlight", actor=access.actor)
+    board = _fresh_board(session, access.board.id)
+    board.timebox_ends_at = (
+        None if minutes is None else datetime.now(UTC) + timedelta(minutes=minutes)
+    )
+    session.add(board)
+    ends = board.timebox_ends_at.isoformat() if board.timebox_ends_at else None
+    changes.commit(
+        session, change, {"activity_id": board.spotlight_activity_id, "timebox_ends_at": ends}
+    )
+    return change.seq
+
+
+def add_comment(session: Session, *, access: Access, activity_id: int, text: str) -> Comment:
+    if access.role not in ("facilitator", "participant"):
+        raise Forbidden("Viewers cannot comment")
+    text = clean_text(text, what="Comment", max_len=MAX_COMMENT, multiline=True)
+    change = changes.start(
+        session, board_id=access.board.id, kind="comment.added", actor=access.actor
+    )
+    activity = _owned(session, Activity, access.board.id, activity_id, "activity")
+    comment = Comment(board_id=access.board.id, activity_id=activity.id, author=access.actor.name,
+                      author_role=access.role, text=text)  # fmt: skip
+    session.add(comment)
+    session.flush()
+    changes.commit(session, change, {"activity_id": activity.id, "comment_id": comment.id})
+    return comment
+
+
+def set_rationale(session: Session, *, access: Access, activity_id: int, text: str,
+                  phase_id: int | None = None) -> int:  # fmt: skip
+    """The decision's rationale for an activity, or for one phase of it where it differs."""
+    access.require_facilitator("record a rationale")
+    text = clean_text(text, what="Rationale", max_len=MAX_RATIONALE, required=False, multiline=True)
+    change = changes.start(
+        session, board_id=access.board.id, kind="rationale.set", actor=access.actor
+    )
+    activity = _owned(session, Activity, access.board.id, activity_id, "activity")
+    if phase_id is None:
+        activity.rationale = text
+        session.add(activity)
+    else:
+        _owned(session, Phase, access.board.id, phase_id, "phase")
+        note = session.exec(
+            select(PhaseNote).where(
+                PhaseNote.activity_id == activity.id, PhaseNote.phase_id == phase_id
+            )
+        ).first()
+        if not text:
+            if note is not None:
+                session.delete(note)
+        elif note is None:
+            session.add(
+                PhaseNote(
+                    board_id=access.board.id, activity_id=activity.id, phase_id=phase_id, text=text
+                )
+            )
+        else:
+            note.text = text
+            session.add(note)
+    changes.commit(session, change, {"activity_id": activity.id, "phase_id": phase_id})
+    return change.seq
+
+
+def park(session: Session, *, access: Access, activity_id: int, decider: str) -> int:
+    """Park an activity as open, naming who will decide; an empty decider un-parks it."""
+    access.require_facilitator("park an item")
+    decider = clean_text(decider, what="Decider", max_len=60, required=False)
+    change = changes.start(
+        session, board_id=access.board.id, kind="activity.parked", actor=access.actor
+    )
+    activity = _owned(session, Activity, access.board.id, activity_id, "activity")
+    activity.parked_decider = decider
+    session.add(activity)
+    changes.commit(session, change, {"activity_id": activity.id, "decider": decider})
+    return change.seq
+
+
+# --- publishing ---------------------------------------------------------------------------------
+
+
+def publish(session: Session, *, access: Access, label: str | None = None) -> Version:
+    """Freeze the agreed matrix, rationale and open items as a new immutable version."""
+    access.require_facilitator("publish")
+    label = clean_text(label or default_label(), what="Version label", max_len=MAX_LABEL)
+    change = changes.start(
+        session, board_id=access.board.id, kind="version.published", actor=access.actor
+    )
+    board = _fresh_board(session, access.board.id)
+    if board.mode == r.WORKSHOP and board.round not in r.PUBLISHABLE:
+        raise Conflict("Publish after the reveal: there is no agreed matrix yet")
+    number = (
+        session.exec(select(func.max(Version.number)).where(Version.board_id == board.id)).one()
+        or 0
+    ) + 1
+    snapshot = build_snapshot(session, load_matrix(session, board), label=label, number=number,
+                              published_by=access.actor.name)  # fmt: skip
+    version = Version(board_id=board.id, number=number, label=label, published_by=access.actor.name,
+                      open_items=len(snapshot["open_items"]), snapshot=snapshot_json(snapshot))  # fmt: skip
+    session.add(version)
+    if board.viewer_token is None:
+        board.viewer_token = new_token()
+    if board.mode == r.WORKSHOP:
+        board.round = r.PUBLISHED
+    session.add(board)
+    session.flush()
+    changes.commit(session, change, {"version": number, "label": label})
+    return version
+
+
+def default_label(today: datetime | None = None) -> str:
+    today = today or datetime.now(UTC)
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def snapshot_json(snapshot: dict) -> str:  # type: ignore[type-arg]
+    import json
+
+    return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))

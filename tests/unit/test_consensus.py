@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backend.domain.consensus import Spread, disagreement, group_views, hot_list
+from backend.domain.frameworks import ODCI
+
+NAMES = {1: "Ana", 2: "Ben", 3: "Cy", 10: "PM", 11: "PMM"}
+FUNCS = [10, 11]
+
+
+def test_unanimous_group_gives_its_consensus():
+    props = {
+        (1, "A", "P", 10): "OD",
+        (1, "A", "P", 11): "C",
+        (2, "A", "P", 10): "OD",
+        (2, "A", "P", 11): "C",
+    }
+    g = group_views(props, FUNCS, NAMES)[("A", "P")]
+    assert g.voters == ("Ana", "Ben") and g.unanimous
+    assert g.consensus() == {10: "OD", 11: "C"}
+    assert disagreement([g]) == 0
+
+
+def test_blank_is_a_vote_for_no_role_and_abstainers_do_not_count():
+    props = {
+        (1, "A", "P", 10): "O",
+        (1, "A", "P", 11): "D",
+        (2, "A", "P", 10): "OD",
+        (3, "A", "Q", 10): "O",
+    }
+    g = group_views(props, FUNCS, NAMES)[("A", "P")]
+    assert g.voters == ("Ana", "Ben")  # Cy voted only on phase Q
+    assert dict(g.cells[11].votes) == {"D": ("Ana",), "": ("Ben",)}
+    assert not g.unanimous and g.consensus() is None
+    assert g.cells[10].majority is None  # a 1-1 tie
+    assert disagreement([g]) == 0.5
+
+
+def test_majority_and_hot_list_call_out_rule_breaks():
+    props = {}
+    for person in (1, 2, 3):
+        props[(person, "Pricing", "Launch", 10)] = "O"
+        props[(person, "Pricing", "Launch", 11)] = "O" if person != 3 else "D"
+        props[(person, "Calm", "Launch", 10)] = "OD"
+    groups = group_views(props, FUNCS, NAMES)
+    assert groups[("Pricing", "Launch")].majority_row() == {10: "O", 11: "O"}
+    hot = hot_list(ODCI, ["Calm", "Pricing"], ["Launch"], groups, NAMES)
+    assert [h.activity for h in hot] == ["Pricing"]
+    messages = [m for _, m in hot[0].rule_breaks]
+    assert any("2 Owners" in m for m in messages) and any("No Driver" in m for m in messages)
+    assert 0 < hot[0].score < 1
+
+
+votes = st.dictionaries(
+    st.tuples(
+        st.sampled_from([1, 2, 3]),
+        st.just("A"),
+        st.sampled_from(["P", "Q"]),
+        st.sampled_from(FUNCS),
+    ),
+    st.sampled_from(["O", "D", "C", "I", "OD"]),
+)
+
+
+@given(votes)
+def test_consensus_properties(props):
+    groups = group_views(props, FUNCS, NAMES)
+    for (a, p), g in groups.items():
+        voters = {pid for (pid, aa, pp, _f), s in props.items() if (aa, pp) == (a, p) and s}
+        assert len(g.voters) == len(voters)
+        for spread in g.cells.values():
+            assert spread.total == len(voters)
+            assert 0 < spread.share <= 1
+        assert (disagreement([g]) == 0) == g.unanimous
+        if g.unanimous:
+            assert g.consensus() == g.majority_row() | {
+                f: "" for f in FUNCS if f not in g.majority_row()
+            }
+    assert 0 <= disagreement(groups.values()) < 1
+
+
+def test_empty_spread():
+    s = Spread()
+    assert s.total == 0 and s.majority is None and s.share == 1.0
