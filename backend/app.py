@@ -24,6 +24,9 @@ from backend.live import views as live_views
 from backend.live.hub import Hub
 from backend.participants import views as participants_views
 from backend.web import is_htmx, render, templates
+from backend.workshop import api as workshop_api
+from backend.workshop import pages as workshop_pages
+from backend.workshop import views as workshop_views
 
 log = logging.getLogger("lockstep")
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
@@ -146,10 +149,13 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(workshop_pages.router)
+    app.include_router(workshop_views.router)  # before boards: /boards/{id}/{kind} is generic
     app.include_router(boards_views.router)
     app.include_router(participants_views.router)
     app.include_router(live_views.router)
     app.include_router(exports_views.router)
+    app.include_router(workshop_api.router)
     app.include_router(boards_api.router)
     return app
 

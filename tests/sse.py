@@ -21,6 +21,7 @@ class Event:
 class SSEClient:
     def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
         self.events: queue.Queue[Event] = queue.Queue()
+        self.presence: queue.Queue[Event] = queue.Queue()  # "presence" events, kept apart
         self._stop = threading.Event()
         self._opened = threading.Event()
         self.status: int | None = None
@@ -44,7 +45,11 @@ class SSEClient:
                     if self._stop.is_set():
                         return
                     if line == "":
-                        if data or fields:
+                        if fields.get("event") == "presence":
+                            self.presence.put(
+                                Event(None, "presence", "\n".join(data), time.perf_counter())
+                            )
+                        elif data or fields:
                             self.events.put(
                                 Event(
                                     fields.get("id"),

@@ -9,7 +9,9 @@ queue is full is switched to a full refresh instead of slowing the others.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,7 +20,9 @@ from sqlmodel import Session, select
 
 from backend.boards.models import Board
 from backend.changes.service import changes_after
-from backend.live.render import GONE, REFRESH, LiveEvent, render_changes
+from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_changes
+
+PRESENCE_GRACE_SECONDS = 2.0  # a reload should not blink someone out of the list
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,8 @@ class Subscription:
     overflowed: bool = False
 
     def offer(self, event: LiveEvent) -> None:
+        if self.overflowed and event.name == PRESENCE:
+            return
         if self.overflowed:
             return
         try:
@@ -49,6 +55,7 @@ class Channel:
     subscribers: set[Subscription] = field(default_factory=set)
     pumping: bool = False
     dirty: bool = False
+    online: Counter[int] = field(default_factory=Counter)  # participant id -> open streams
 
 
 class Hub:
@@ -69,6 +76,10 @@ class Hub:
             channel = self._channels.setdefault(board_id, Channel(board_id, last))
         sub = Subscription(board_id, asyncio.Queue(self._queue_size), participant_id)
         channel.subscribers.add(sub)
+        if participant_id is not None:
+            channel.online[participant_id] += 1
+            if channel.online[participant_id] == 1:
+                self._announce_presence(channel)
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
@@ -76,8 +87,25 @@ class Hub:
         if channel is None:
             return
         channel.subscribers.discard(sub)
+        if sub.participant_id is not None:
+            channel.online[sub.participant_id] -= 1
+            if channel.online[sub.participant_id] <= 0:
+                del channel.online[sub.participant_id]
+                loop = asyncio.get_running_loop()
+                loop.call_later(PRESENCE_GRACE_SECONDS, self._announce_presence, channel)
         if not channel.subscribers and not channel.pumping:
             self._channels.pop(sub.board_id, None)
+
+    def presence(self, board_id: int) -> LiveEvent:
+        channel = self._channels.get(board_id)
+        ids = sorted(channel.online) if channel else []
+        return LiveEvent(0, PRESENCE, json.dumps(ids))
+
+    def _announce_presence(self, channel: Channel) -> None:
+        """Tell this board's screens who is connected (to this process) right now."""
+        event = self.presence(channel.board_id)
+        for sub in list(channel.subscribers):
+            sub.offer(event)
 
     def subscriber_count(self, board_id: int | None = None) -> int:
         if board_id is not None:

@@ -16,7 +16,7 @@ from backend.changes.service import change_data
 from backend.web import render_fragment
 from backend.workshop.screen import Screen, load_screen
 
-CHANGE, REFRESH, GONE = "change", "refresh", "gone"
+CHANGE, REFRESH, GONE, PRESENCE = "change", "refresh", "gone", "presence"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from backend.changes.service import changes_after
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.live.hub import Hub
-from backend.live.render import GONE, REFRESH, LiveEvent, render_changes
+from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_changes
 from backend.security import request_token, resolve
 
 router = APIRouter()
@@ -85,8 +85,12 @@ async def board_events(board_id: int, request: Request) -> EventSourceResponse:
                     return
                 yield sse(event)
                 cursor = max(cursor, event.seq)
+            yield ServerSentEvent(data=hub.presence(board_id).data, event=PRESENCE)
             while True:
                 event = await sub.queue.get()
+                if event.name == PRESENCE:
+                    yield ServerSentEvent(data=event.data, event=PRESENCE)  # no id: not in the log
+                    continue
                 if ends_me(event):
                     yield sse(LiveEvent(event.seq, GONE, ""))
                     return

@@ -21,7 +21,7 @@
   function apply(ev) {
     const seq = Number(ev.lastEventId || 0);
     if (refreshing) { buffered.push(ev); return; }
-    if (ev.type === "refresh") { refresh(seq, 0); return; } // never skipped: it repairs state
+    if (ev.type === "refresh" || live.dataset.alwaysRefresh === "true") { refresh(seq, 0); return; } // never skipped
     if (seq && seq <= lastSeq) return; // already shown
     htmx.swap(document.body, ev.data, { swapStyle: "none" });
     if (seq) lastSeq = seq;
@@ -56,6 +56,21 @@
       });
   }
 
+  // Who is connected right now: a dot beside each connected participant.
+  let online = new Set();
+  function showPresence() {
+    document.querySelectorAll("[data-participant]").forEach((el) => {
+      const on = online.has(Number(el.dataset.participant));
+      el.classList.toggle("online", on);
+      el.setAttribute("data-online", on ? "true" : "false");
+    });
+    const count = document.getElementById("online-count");
+    if (count) count.textContent = String(online.size);
+  }
+  document.addEventListener("lockstep:applied", showPresence);
+  document.addEventListener("htmx:afterSettle", showPresence);
+  document.addEventListener("htmx:oobAfterSwap", showPresence);
+
   function gone() {
     setConn("gone", "Board closed");
     if (source) source.close();
@@ -71,6 +86,7 @@
     source.addEventListener("change", apply);
     source.addEventListener("refresh", apply);
     source.addEventListener("gone", gone);
+    source.addEventListener("presence", (ev) => { online = new Set(JSON.parse(ev.data || "[]")); showPresence(); });
     source.onerror = () => {
       if (source.readyState === EventSource.CLOSED) {
         setConn("offline", "Reconnecting…");
@@ -268,6 +284,7 @@
       return;
     }
     if (e.target.closest("[data-dismiss]")) { e.target.closest(".flash").remove(); return; }
+    if (e.target.closest("[data-print]")) { window.print(); return; }
     if (menu && !menu.hidden && !e.target.closest("#cell-menu")) closeMenu(false);
   });
 

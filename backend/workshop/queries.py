@@ -83,8 +83,15 @@ class WorkshopView:
         )
 
 
-def load_workshop(session: Session, board: Board, *, viewer: Participant | None,
-                  activities: list[Activity], phases: list, functions: list) -> WorkshopView:  # type: ignore[type-arg]  # fmt: skip
+def load_workshop(
+    session: Session,
+    board: Board,
+    *,
+    viewer: Participant | None,
+    activities: list[Activity],
+    phases: list,
+    functions: list,
+) -> WorkshopView:  # type: ignore[type-arg]
     w = WorkshopView(mode=board.mode, round=board.round, auto_reveal=board.auto_reveal)
     w.total_cells = len(activities) * len(phases) * len(functions)
     w.revoting = {a.id for a in activities if a.revoting}

@@ -73,8 +73,13 @@ class Screen:
     def hot(self):  # type: ignore[no-untyped-def]
         if not self.w.revealed:
             return []
-        return hot_list(self.v.framework, [a.id for a in self.v.activities], [p.id for p in self.v.phases],
-                        self.w.groups, self.v.names)  # fmt: skip
+        return hot_list(
+            self.v.framework,
+            [a.id for a in self.v.activities],
+            [p.id for p in self.v.phases],
+            self.w.groups,
+            self.v.names,
+        )
 
     def activity(self, activity_id: int):  # type: ignore[no-untyped-def]
         return next((a for a in self.v.activities if a.id == activity_id), None)
@@ -84,6 +89,12 @@ def load_screen(
     session: Session, board, *, role: str | None, viewer: Participant | None = None
 ) -> Screen:  # type: ignore[no-untyped-def]
     view = load_matrix(session, board)
-    w = load_workshop(session, board, viewer=viewer, activities=view.activities, phases=view.phases,
-                      functions=view.functions)  # fmt: skip
+    w = load_workshop(
+        session,
+        board,
+        viewer=viewer,
+        activities=view.activities,
+        phases=view.phases,
+        functions=view.functions,
+    )
     return Screen(view, w, role)

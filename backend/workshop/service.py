@@ -110,8 +110,15 @@ def _enter_round(session: Session, board: Board, to: str) -> None:
     session.add(board)
 
 
-def edit_cell(session: Session, *, access: Access, activity_id: int, phase_id: int, function_id: int,
-              letters: str) -> int:  # fmt: skip
+def edit_cell(
+    session: Session,
+    *,
+    access: Access,
+    activity_id: int,
+    phase_id: int,
+    function_id: int,
+    letters: str,
+) -> int:
     """A click or key on a cell: the shared matrix in free mode; in a workshop, a
     participant's own proposal or the facilitator's agreed value."""
     from backend.boards.service import set_cell
@@ -132,8 +139,15 @@ def edit_cell(session: Session, *, access: Access, activity_id: int, phase_id: i
 # --- proposals and ready marks -------------------------------------------------------------
 
 
-def propose(session: Session, *, access: Access, activity_id: int, phase_id: int, function_id: int,
-            letters: str) -> int:  # fmt: skip
+def propose(
+    session: Session,
+    *,
+    access: Access,
+    activity_id: int,
+    phase_id: int,
+    function_id: int,
+    letters: str,
+) -> int:
     """A participant's own proposal for one cell. Nobody else sees it before the reveal."""
     if access.participant is None:
         raise Forbidden("Only participants propose; the facilitator sets the agreed values")
@@ -164,8 +178,13 @@ def propose(session: Session, *, access: Access, activity_id: int, phase_id: int
         )
     ).first()
     if row is None:
-        row = Proposal(board_id=board.id, participant_id=me, activity_id=activity_id,
-                       phase_id=phase_id, function_id=function_id)  # fmt: skip
+        row = Proposal(
+            board_id=board.id,
+            participant_id=me,
+            activity_id=activity_id,
+            phase_id=phase_id,
+            function_id=function_id,
+        )
     row.slots = slots
     session.add(row)
     # The log records that a proposal was made, never its letters (it stays private).
@@ -215,8 +234,9 @@ def _agree(session: Session, board: Board, activity_id: int, phase_id: int) -> N
         session.add(Agreement(board_id=board.id, activity_id=activity_id, phase_id=phase_id))
 
 
-def _set_cells(session: Session, board: Board, activity_id: int, phase_id: int,
-               values: dict[int, str]) -> None:  # fmt: skip
+def _set_cells(
+    session: Session, board: Board, activity_id: int, phase_id: int, values: dict[int, str]
+) -> None:
     existing = {
         c.function_id: c
         for c in session.exec(
@@ -227,8 +247,15 @@ def _set_cells(session: Session, board: Board, activity_id: int, phase_id: int,
         cell = existing.get(function_id)
         if cell is None:
             if slots:
-                session.add(Cell(board_id=board.id, activity_id=activity_id, phase_id=phase_id,
-                                 function_id=function_id, slots=slots))  # fmt: skip
+                session.add(
+                    Cell(
+                        board_id=board.id,
+                        activity_id=activity_id,
+                        phase_id=phase_id,
+                        function_id=function_id,
+                        slots=slots,
+                    )
+                )
         elif cell.slots != slots:
             cell.slots = slots
             cell.updated_at = utcnow()
@@ -243,8 +270,15 @@ def check_agreeable(board: Board, activity: Activity) -> None:
         raise Conflict(f"{activity.name} is being re-voted; reveal its proposals first")
 
 
-def agree_cell(session: Session, *, access: Access, activity_id: int, phase_id: int, function_id: int,
-               letters: str) -> int:  # fmt: skip
+def agree_cell(
+    session: Session,
+    *,
+    access: Access,
+    activity_id: int,
+    phase_id: int,
+    function_id: int,
+    letters: str,
+) -> int:
     """The facilitator sets one agreed cell; its activity+phase counts as agreed."""
     access.require_facilitator("set agreed values")
     framework = get_framework(access.board.framework)
@@ -263,18 +297,30 @@ def agree_cell(session: Session, *, access: Access, activity_id: int, phase_id: 
             Cell.activity_id == activity_id,
             Cell.phase_id == phase_id,
             Cell.function_id == function_id,
-        )  # fmt: skip
+        )
     ).first()
     _set_cells(session, board, activity_id, phase_id, {function_id: slots})
     _agree(session, board, activity_id, phase_id)
-    data = {"activity_id": activity_id, "phase_id": phase_id, "function_id": function_id,
-            "slots": slots, "before": before or "", "agreed": True}  # fmt: skip
+    data = {
+        "activity_id": activity_id,
+        "phase_id": phase_id,
+        "function_id": function_id,
+        "slots": slots,
+        "before": before or "",
+        "agreed": True,
+    }
     changes.commit(session, change, data)
     return change.seq
 
 
-def accept(session: Session, *, access: Access, activity_id: int | None = None,
-           phase_id: int | None = None, use: str = "unanimous") -> int:  # fmt: skip
+def accept(
+    session: Session,
+    *,
+    access: Access,
+    activity_id: int | None = None,
+    phase_id: int | None = None,
+    use: str = "unanimous",
+) -> int:
     """Accept proposals as agreed values.
 
     With no activity: every unanimous activity+phase not yet agreed. With an activity (and
@@ -326,8 +372,11 @@ def accept(session: Session, *, access: Access, activity_id: int | None = None,
         _agree(session, board, a, p)
         taken.append([a, p])
     if not taken:
-        raise Conflict("Nothing to accept: no proposals that everyone agrees on" if use == "unanimous"
-                       else "Nothing to accept: nobody proposed anything here")  # fmt: skip
+        raise Conflict(
+            "Nothing to accept: no proposals that everyone agrees on"
+            if use == "unanimous"
+            else "Nothing to accept: nobody proposed anything here"
+        )
     changes.commit(session, change, {"groups": taken, "use": use})
     return change.seq
 
@@ -416,16 +465,22 @@ def add_comment(session: Session, *, access: Access, activity_id: int, text: str
         session, board_id=access.board.id, kind="comment.added", actor=access.actor
     )
     activity = _owned(session, Activity, access.board.id, activity_id, "activity")
-    comment = Comment(board_id=access.board.id, activity_id=activity.id, author=access.actor.name,
-                      author_role=access.role, text=text)  # fmt: skip
+    comment = Comment(
+        board_id=access.board.id,
+        activity_id=activity.id,
+        author=access.actor.name,
+        author_role=access.role,
+        text=text,
+    )
     session.add(comment)
     session.flush()
     changes.commit(session, change, {"activity_id": activity.id, "comment_id": comment.id})
     return comment
 
 
-def set_rationale(session: Session, *, access: Access, activity_id: int, text: str,
-                  phase_id: int | None = None) -> int:  # fmt: skip
+def set_rationale(
+    session: Session, *, access: Access, activity_id: int, text: str, phase_id: int | None = None
+) -> int:
     """The decision's rationale for an activity, or for one phase of it where it differs."""
     access.require_facilitator("record a rationale")
     text = clean_text(text, what="Rationale", max_len=MAX_RATIONALE, required=False, multiline=True)
@@ -490,10 +545,21 @@ def publish(session: Session, *, access: Access, label: str | None = None) -> Ve
         session.exec(select(func.max(Version.number)).where(Version.board_id == board.id)).one()
         or 0
     ) + 1
-    snapshot = build_snapshot(session, load_matrix(session, board), label=label, number=number,
-                              published_by=access.actor.name)  # fmt: skip
-    version = Version(board_id=board.id, number=number, label=label, published_by=access.actor.name,
-                      open_items=len(snapshot["open_items"]), snapshot=snapshot_json(snapshot))  # fmt: skip
+    snapshot = build_snapshot(
+        session,
+        load_matrix(session, board),
+        label=label,
+        number=number,
+        published_by=access.actor.name,
+    )
+    version = Version(
+        board_id=board.id,
+        number=number,
+        label=label,
+        published_by=access.actor.name,
+        open_items=len(snapshot["open_items"]),
+        snapshot=snapshot_json(snapshot),
+    )
     session.add(version)
     if board.viewer_token is None:
         board.viewer_token = new_token()

@@ -11,8 +11,9 @@ from backend.exports.json_export import to_dict
 from backend.workshop.models import Agreement, PhaseNote
 
 
-def build_snapshot(session: Session, view: MatrixView, *, label: str, number: int,
-                   published_by: str) -> dict[str, Any]:  # fmt: skip
+def build_snapshot(
+    session: Session, view: MatrixView, *, label: str, number: int, published_by: str
+) -> dict[str, Any]:
     board = view.board
     data = to_dict(view)
     phase_names = {p.id: p.name for p in view.phases}

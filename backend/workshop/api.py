@@ -1,0 +1,302 @@
+"""The workshop's JSON API: the same actions as the page, and what a screen may read."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlmodel import col, select
+
+from backend.boards.views import base_url
+from backend.db import SessionDep
+from backend.security import AccessDep
+from backend.workshop import schemas as ws
+from backend.workshop import service
+from backend.workshop.models import Comment, Proposal, Version
+from backend.workshop.screen import load_screen
+
+router = APIRouter(prefix="/api", tags=["workshop"])
+ERRORS = {
+    401: {"description": "Missing or invalid token"},
+    403: {"description": "Not allowed"},
+    404: {"description": "Unknown board or item"},
+    409: {"description": "Not in this round"},
+    422: {"description": "Invalid input"},
+}
+
+
+def version_out(request: Request, board, v: Version) -> ws.VersionOut:  # type: ignore[no-untyped-def]
+    return ws.VersionOut(
+        number=v.number,
+        label=v.label,
+        published_at=v.published_at,
+        published_by=v.published_by,
+        open_items=v.open_items,
+        viewer_url=f"{base_url(request)}/v/{board.viewer_token}/{v.number}",
+    )
+
+
+@router.get(
+    "/boards/{board_id}/workshop",
+    response_model=ws.WorkshopOut,
+    responses=ERRORS,
+    summary="Round, progress and the proposals this token may see",
+)
+def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws.WorkshopOut:
+    screen = load_screen(session, access.board, role=access.role, viewer=access.participant)
+    w, board = screen.w, access.board
+    fw = screen.v.framework
+    if w.revealed:
+        names = {p.participant.id: p.participant.name for p in w.progress}
+        rows = session.exec(
+            select(Proposal).where(Proposal.board_id == board.id, Proposal.slots != "")
+        ).all()
+        proposals = [
+            ws.ProposalOut(
+                activity_id=p.activity_id,
+                phase_id=p.phase_id,
+                function_id=p.function_id,
+                letters=fw.to_letters(p.slots),
+                participant_id=p.participant_id,
+                participant=names.get(p.participant_id),
+            )
+            for p in rows
+            if p.activity_id not in w.revoting
+            or (access.participant and p.participant_id == access.participant.id)
+        ]
+    else:  # before the reveal nobody gets anyone else's proposals, in any form
+        proposals = [
+            ws.ProposalOut(activity_id=a, phase_id=p, function_id=f, letters=fw.to_letters(slots))
+            for (a, p, f), slots in w.own.items()
+        ]
+    return ws.WorkshopOut(
+        mode=w.mode,
+        round=w.round,
+        auto_reveal=w.auto_reveal,
+        revealed=w.revealed,
+        progress=[
+            ws.ProgressOut(
+                participant_id=p.participant.id,
+                name=p.participant.name,
+                filled=p.filled,
+                ready=p.participant.ready,
+            )
+            for p in w.progress
+        ],
+        proposals=proposals,
+        agreed=sorted(w.agreed),
+        hot_list=[
+            {
+                "activity_id": h.activity,
+                "score": h.score,
+                "rule_breaks": [{"phase_id": p, "message": m} for p, m in h.rule_breaks],
+            }
+            for h in screen.hot
+        ],
+        spotlight_activity_id=board.spotlight_activity_id,
+        timebox_ends_at=board.timebox_ends_at,
+        versions=[version_out(request, board, v) for v in w.versions],
+    )
+
+
+@router.put(
+    "/boards/{board_id}/mode",
+    response_model=ws.WorkshopOut,
+    responses=ERRORS,
+    summary="Free or workshop mode, and auto-reveal (facilitator, during set-up)",
+)
+def put_mode(
+    body: ws.ModeIn, request: Request, session: SessionDep, access: AccessDep
+) -> ws.WorkshopOut:
+    service.set_mode(session, access=access, mode=body.mode, auto_reveal=body.auto_reveal)
+    return get_workshop(request, session, access)
+
+
+@router.post(
+    "/boards/{board_id}/round",
+    response_model=ws.WorkshopOut,
+    responses=ERRORS,
+    summary="Move the workshop to the next or previous round (facilitator)",
+)
+def post_round(
+    body: ws.RoundIn, request: Request, session: SessionDep, access: AccessDep
+) -> ws.WorkshopOut:
+    service.move_round(session, access=access, to=body.to)
+    return get_workshop(request, session, access)
+
+
+@router.put(
+    "/boards/{board_id}/proposals",
+    responses=ERRORS,
+    summary="Your own proposal for one cell (participant)",
+)
+def put_proposal(body: ws.ProposalIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    seq = service.propose(
+        session,
+        access=access,
+        activity_id=body.activity_id,
+        phase_id=body.phase_id,
+        function_id=body.function_id,
+        letters=body.letters,
+    )
+    return {"seq": seq}
+
+
+@router.put(
+    "/boards/{board_id}/ready", responses=ERRORS, summary="Mark yourself ready (participant)"
+)
+def put_ready(body: ws.ReadyIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    return {"seq": service.set_ready(session, access=access, ready=body.ready)}
+
+
+@router.post(
+    "/boards/{board_id}/accept",
+    responses=ERRORS,
+    summary="Accept proposals as agreed: all unanimous ones, or one activity (facilitator)",
+)
+def post_accept(body: ws.AcceptIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    seq = service.accept(
+        session, access=access, activity_id=body.activity_id, phase_id=body.phase_id, use=body.use
+    )
+    return {"seq": seq}
+
+
+@router.post(
+    "/boards/{board_id}/activities/{activity_id}/revote",
+    responses=ERRORS,
+    summary="Clear an activity's proposals for another silent round (facilitator)",
+)
+def post_revote(activity_id: int, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    return {"seq": service.revote(session, access=access, activity_id=activity_id)}
+
+
+@router.post(
+    "/boards/{board_id}/activities/{activity_id}/reveal",
+    responses=ERRORS,
+    summary="Reveal a re-voted activity's proposals (facilitator)",
+)
+def post_reveal_activity(
+    activity_id: int, session: SessionDep, access: AccessDep
+) -> dict[str, int]:
+    return {"seq": service.reveal_activity(session, access=access, activity_id=activity_id)}
+
+
+@router.put(
+    "/boards/{board_id}/spotlight",
+    responses=ERRORS,
+    summary="Spotlight an activity, optionally with a timebox (facilitator)",
+)
+def put_spotlight(body: ws.SpotlightIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    return {
+        "seq": service.spotlight(
+            session, access=access, activity_id=body.activity_id, minutes=body.minutes
+        )
+    }
+
+
+@router.put(
+    "/boards/{board_id}/timebox", responses=ERRORS, summary="Start or clear a timebox (facilitator)"
+)
+def put_timebox(body: ws.TimeboxIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    return {"seq": service.set_timebox(session, access=access, minutes=body.minutes)}
+
+
+@router.get("/boards/{board_id}/comments", response_model=list[ws.CommentOut], responses=ERRORS)
+def get_comments(session: SessionDep, access: AccessDep) -> list[ws.CommentOut]:
+    rows = session.exec(
+        select(Comment).where(Comment.board_id == access.board.id).order_by(col(Comment.id))
+    )
+    return [ws.CommentOut.model_validate(c, from_attributes=True) for c in rows]
+
+
+@router.post(
+    "/boards/{board_id}/comments",
+    status_code=201,
+    response_model=ws.CommentOut,
+    responses=ERRORS,
+    summary="Comment on an activity (participant or facilitator)",
+)
+def post_comment(body: ws.CommentIn, session: SessionDep, access: AccessDep) -> ws.CommentOut:
+    c = service.add_comment(session, access=access, activity_id=body.activity_id, text=body.text)
+    return ws.CommentOut.model_validate(c, from_attributes=True)
+
+
+@router.put(
+    "/boards/{board_id}/rationale",
+    responses=ERRORS,
+    summary="The rationale of a decision, per activity or per phase (facilitator)",
+)
+def put_rationale(body: ws.RationaleIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    return {
+        "seq": service.set_rationale(
+            session,
+            access=access,
+            activity_id=body.activity_id,
+            phase_id=body.phase_id,
+            text=body.text,
+        )
+    }
+
+
+@router.put(
+    "/boards/{board_id}/park",
+    responses=ERRORS,
+    summary="Park an activity with the person who will decide; empty decider un-parks (facilitator)",
+)
+def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    return {
+        "seq": service.park(
+            session, access=access, activity_id=body.activity_id, decider=body.decider
+        )
+    }
+
+
+@router.post(
+    "/boards/{board_id}/versions",
+    status_code=201,
+    response_model=ws.VersionOut,
+    responses=ERRORS,
+    summary="Publish the agreed matrix as a new immutable version (facilitator)",
+)
+def post_version(
+    body: ws.PublishIn, request: Request, session: SessionDep, access: AccessDep
+) -> ws.VersionOut:
+    version = service.publish(session, access=access, label=body.label)
+    return version_out(request, access.board, version)
+
+
+@router.get("/boards/{board_id}/versions", response_model=list[ws.VersionOut], responses=ERRORS)
+def get_versions(request: Request, session: SessionDep, access: AccessDep) -> list[ws.VersionOut]:
+    rows = session.exec(
+        select(Version).where(Version.board_id == access.board.id).order_by(col(Version.number))
+    )
+    return [version_out(request, access.board, v) for v in rows]
+
+
+@router.get(
+    "/view/{viewer_token}",
+    tags=["viewer"],
+    responses=ERRORS,
+    summary="Published versions, read-only, with the viewer link's token",
+)
+def view_versions(viewer_token: str, request: Request, session: SessionDep) -> list[ws.VersionOut]:
+    from backend.workshop.viewer import board_for_viewer
+
+    board = board_for_viewer(session, viewer_token)
+    rows = session.exec(
+        select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
+    )
+    return [version_out(request, board, v) for v in rows]
+
+
+@router.get(
+    "/view/{viewer_token}/{number}",
+    tags=["viewer"],
+    responses=ERRORS,
+    summary="One published version in full (JSON), read-only",
+)
+def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  # type: ignore[type-arg]
+    import json
+
+    from backend.workshop.viewer import board_for_viewer, version_of
+
+    board = board_for_viewer(session, viewer_token)
+    return json.loads(version_of(session, board, number).snapshot)

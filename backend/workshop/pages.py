@@ -1,0 +1,64 @@
+"""Read-only pages: the viewer link's published versions and summary, and the projector view."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import col, select
+
+from backend.boards.views import screen_context, screen_for
+from backend.db import SessionDep
+from backend.domain import summary
+from backend.security import AccessDep
+from backend.web import is_htmx, render, templates
+from backend.workshop.models import Version
+from backend.workshop.viewer import board_for_viewer, version_of
+
+router = APIRouter(include_in_schema=False)
+
+
+def _version_page(
+    request: Request, session: SessionDep, token: str, number: int | None
+) -> HTMLResponse:
+    board = board_for_viewer(session, token)
+    version = version_of(session, board, number)
+    snap = json.loads(version.snapshot)
+    versions = session.exec(
+        select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
+    ).all()
+    return render(
+        request,
+        "version.html",
+        board=board,
+        version=version,
+        versions=versions,
+        snap=snap,
+        slot_of=summary.slot_of(snap),
+        owns=summary.ownership_sentences(snap),
+        balance=summary.load_balance(snap),
+        decisions=summary.decisions(snap),
+        token=token,
+    )
+
+
+@router.get("/v/{token}", response_class=HTMLResponse)
+def latest_version(token: str, request: Request, session: SessionDep) -> HTMLResponse:
+    return _version_page(request, session, token, None)
+
+
+@router.get("/v/{token}/{number}", response_class=HTMLResponse)
+def one_version(token: str, number: int, request: Request, session: SessionDep) -> HTMLResponse:
+    return _version_page(request, session, token, number)
+
+
+@router.get("/boards/{board_id}/projector", response_class=HTMLResponse)
+def projector(request: Request, session: SessionDep, access: AccessDep) -> HTMLResponse:
+    """Large type for the room: the round, the spotlighted activity with its proposals, the timebox."""
+    screen = screen_for(session, access)
+    ctx = screen_context(request, screen, access)
+    if is_htmx(request):
+        html = templates.get_template("_projector_partial.html").render(**ctx)
+        return HTMLResponse(html, headers={"X-Lockstep-Seq": str(screen.v.seq)})
+    return render(request, "projector.html", token=access.token, **ctx)

@@ -1,0 +1,113 @@
+"""Shapes of the workshop's JSON API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ModeIn(BaseModel):
+    mode: Literal["free", "workshop"]
+    auto_reveal: bool | None = None
+
+
+class RoundIn(BaseModel):
+    to: Literal["setup", "propose", "reveal", "agreed"]
+
+
+class ReadyIn(BaseModel):
+    ready: bool = True
+
+
+class AcceptIn(BaseModel):
+    activity_id: int | None = None
+    phase_id: int | None = None
+    use: Literal["unanimous", "majority"] = "unanimous"
+
+
+class SpotlightIn(BaseModel):
+    activity_id: int | None = None
+    minutes: float | None = Field(default=None, description="Start a timebox of this many minutes")
+
+
+class TimeboxIn(BaseModel):
+    minutes: float | None = None
+
+
+class CommentIn(BaseModel):
+    activity_id: int
+    text: str = Field(max_length=10000)
+
+
+class CommentOut(BaseModel):
+    id: int
+    activity_id: int
+    author: str
+    author_role: str
+    text: str
+    created_at: datetime
+
+
+class RationaleIn(BaseModel):
+    activity_id: int
+    phase_id: int | None = None
+    text: str = Field(default="", max_length=20000)
+
+
+class ParkIn(BaseModel):
+    activity_id: int
+    decider: str = Field(default="", max_length=1000)
+
+
+class PublishIn(BaseModel):
+    label: str | None = Field(default=None, max_length=1000, examples=["2026-Q4"])
+
+
+class VersionOut(BaseModel):
+    number: int
+    label: str
+    published_at: datetime
+    published_by: str
+    open_items: int
+    viewer_url: str
+
+
+class ProgressOut(BaseModel):
+    participant_id: int
+    name: str
+    filled: int
+    ready: bool
+
+
+class ProposalOut(BaseModel):
+    activity_id: int
+    phase_id: int
+    function_id: int
+    letters: str
+    participant_id: int | None = None
+    participant: str | None = None
+
+
+class WorkshopOut(BaseModel):
+    mode: str
+    round: str
+    auto_reveal: bool
+    revealed: bool
+    progress: list[ProgressOut]
+    proposals: list[ProposalOut] = Field(
+        description="Before the reveal: only your own. After: everyone's (re-voted activities excepted)."
+    )
+    agreed: list[tuple[int, int]]
+    hot_list: list[dict]
+    spotlight_activity_id: int | None
+    timebox_ends_at: datetime | None
+    versions: list[VersionOut]
+
+
+class ProposalIn(BaseModel):
+    activity_id: int
+    phase_id: int
+    function_id: int
+    letters: str = Field(default="", max_length=20)
