@@ -13,8 +13,10 @@ from backend.catalogue.loader import load_catalogue
 from backend.changes.service import change_data, changes_after
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
+from backend.errors import Conflict
 from backend.participants import service as participants
 from backend.security import AccessDep
+from backend.workshop.service import edit_cell
 
 router = APIRouter(prefix="/api", tags=["boards"])
 ERRORS = {
@@ -148,10 +150,13 @@ def delete_board(session: SessionDep, access: AccessDep) -> Response:
     "/boards/{board_id}/cells",
     response_model=s.Saved,
     responses=ERRORS,
-    summary="Set one cell's role letters (empty clears)",
+    summary="Set one cell's role letters (empty clears): the shared matrix in free mode, "
+    "the agreed matrix (facilitator) in a workshop",
 )
 def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
-    seq = service.set_cell(
+    if access.board.mode == "workshop" and access.participant is not None:
+        raise Conflict("In a workshop participants propose: PUT /api/boards/{id}/proposals")
+    seq = edit_cell(
         session,
         access=access,
         activity_id=body.activity_id,
