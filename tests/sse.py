@@ -25,6 +25,7 @@ class SSEClient:
         self._stop = threading.Event()
         self._opened = threading.Event()
         self.status: int | None = None
+        self._response: httpx.Response | None = None
         self._thread = threading.Thread(target=self._run, args=(url, headers or {}), daemon=True)
         self._thread.start()
         if not self._opened.wait(10):
@@ -85,4 +86,10 @@ class SSEClient:
                 return out
 
     def close(self) -> None:
+        """Drop the connection now, as a closed tab does."""
         self._stop.set()
+        if self._response is not None:
+            try:
+                self._response.close()
+            except Exception:  # noqa: BLE001 - closing from another thread may race the reader
+                pass

@@ -153,3 +153,64 @@ def test_removed_participant_stream_is_told_gone(server, http):
     finally:
         mine.close()
         theirs.close()
+
+
+def test_stream_before_reveal_carries_progress_not_proposals(server, http):
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    fac = {"Authorization": f"Bearer {board.facilitator}"}
+    http.put(f"/api/boards/{board.id}/mode", headers=fac, json={"mode": "workshop"})
+    http.post(f"/api/boards/{board.id}/round", headers=fac, json={"to": "propose"})
+    ana, ben = join(http, board, "Ana", "PM"), join(http, board, "Ben", "PMM")
+    seq = current_seq(http, board)
+    bens = SSEClient(events_url(server, board, ben, since=seq))
+    facs = SSEClient(events_url(server, board, board.facilitator, since=seq))
+    try:
+        r = http.put(
+            f"/api/boards/{board.id}/proposals",
+            headers={"Authorization": f"Bearer {ana}"},
+            json={
+                "activity_id": board.activity("Pricing"),
+                "phase_id": board.phase("Launch"),
+                "function_id": board.function("PMM"),
+                "letters": "OD",
+            },
+        )
+        assert r.status_code == 200
+        for stream in (bens, facs):
+            ev = stream.next()
+            assert ev.id == str(seq + 1) and ev.event == "change"
+            assert 'id="progress"' in ev.data and "Ana" in ev.data
+            assert (
+                "role-O" not in ev.data
+                and "role-D" not in ev.data
+                and 'data-letters="OD"' not in ev.data
+            )
+        # The reveal reaches everyone as a refresh of their own view.
+        http.post(f"/api/boards/{board.id}/round", headers=fac, json={"to": "reveal"})
+        assert (bens.next().event, facs.next().event) == ("refresh", "refresh")
+    finally:
+        bens.close()
+        facs.close()
+
+
+def test_presence_follows_open_streams(server, http):
+    import json
+
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    ana = join(http, board, "Ana", "PM")
+    ana_id = http.get(f"/api/boards/{board.id}", headers={"Authorization": f"Bearer {ana}"}).json()[
+        "you"
+    ]["participant_id"]
+    watcher = SSEClient(events_url(server, board, board.facilitator))
+    try:
+        assert json.loads(watcher.presence.get(timeout=5).data) == []
+        ana_stream = SSEClient(events_url(server, board, ana))
+        assert json.loads(watcher.presence.get(timeout=5).data) == [ana_id]
+        closed = time.perf_counter()
+        ana_stream.close()
+        # Closing the stream client-side: the server notices, waits out the grace period.
+        gone = json.loads(watcher.presence.get(timeout=15).data)
+        assert gone == []
+        print(f"presence: gone {time.perf_counter() - closed:.1f} s after the tab closed")
+    finally:
+        watcher.close()
