@@ -28,7 +28,7 @@ def test_facilitated_session_from_setup_to_published(browser, server):
             phases=["Build", "Launch"],
         )
     a_pricing, a_pos = board.activity("Pricing"), board.activity("Positioning")
-    build, launch = board.phase("Build"), board.phase("Launch")
+    launch = board.phase("Launch")
     pm_f, pmm_f = board.function("PM"), board.function("PMM")
 
     fac_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -91,7 +91,7 @@ def test_facilitated_session_from_setup_to_published(browser, server):
         # Spotlight the disputed one with a timebox: every screen follows.
         fac.click(f"#row-{a_pos} .spot-btn", force=True)
         for page in (pm, pmm):
-            page.wait_for_selector(f"#spotlight.on:has-text('Positioning')", timeout=5000)
+            page.wait_for_selector("#spotlight.on:has-text('Positioning')", timeout=5000)
             page.wait_for_selector(f"#row-{a_pos}.spotlit", timeout=5000)
         fac.click("#spotlight button:has-text('5 min')")
         # The page's CSP forbids evaluated strings, so poll from here.
