@@ -120,12 +120,15 @@ def test_facilitated_session_from_setup_to_published(browser, server):
 
         # Publish: the version gets a viewer link that opens read-only.
         fac.fill("#workshop input[name=label]", "2026-Q4")
+        dialogs: list[str] = []
+        fac.once("dialog", lambda d: (dialogs.append(d.message), d.accept()))
         fac.click("#workshop button:has-text('Publish')")
         for page in (pm, pmm):
             page.wait_for_selector(
                 "#workshop .rounds li.current:has-text('Published')", timeout=5000
             )
         viewer_url = fac.input_value("#workshop .viewer-link")
+        assert dialogs and "not agreed yet" in dialogs[0]  # Build was never agreed: listed as open
         view = fac_ctx.new_page()
         view.goto(viewer_url)
         assert "2026-Q4" in view.inner_text(".version-head")
