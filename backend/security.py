@@ -85,6 +85,10 @@ def resolve(session: Session, *, board_id: int, token: str | None) -> Access:
         return Access(board=board, role=PARTICIPANT, token=token, participant=participant)
     if secrets.compare_digest(token, board.join_token):
         raise Forbidden("Join the board with your name and function first")
+    if board.viewer_token and secrets.compare_digest(token, board.viewer_token):
+        raise Forbidden(
+            "The viewer link is read-only: it opens the published versions, not the live board"
+        )
     other = session.exec(select(Board.id).where(Board.facilitator_token == token)).first()
     if other is not None:
         raise Forbidden("This link belongs to a different board")

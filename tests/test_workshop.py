@@ -146,7 +146,7 @@ def test_proposals_only_in_their_round_and_only_by_participants(client):
             "letters": "O",
         },
     )
-    assert r.status_code == 409
+    assert r.status_code == 403 and "participants propose" in r.json()["detail"]
     # The facilitator cannot set agreed values before the reveal.
     r = client.post(
         f"/boards/{board.id}/cells",
@@ -472,14 +472,15 @@ def test_publish_versions_and_viewer_link(client):
     assert snap["version"]["label"] == "2026-Q4 final" and snap["activities"][0]["cells"] == {
         "Launch": {"PMM": "OD"}
     }
-    assert client.get(f"/api/boards/{board.id}", headers=auth(viewer)).status_code == 401
+    r = client.get(f"/api/boards/{board.id}", headers=auth(viewer))
+    assert r.status_code == 403 and "read-only" in r.json()["detail"]
     assert (
         client.put(
             f"/api/boards/{board.id}/cells",
             headers=auth(viewer),
             json={"activity_id": 1, "phase_id": 1, "function_id": 1, "letters": "O"},
         ).status_code
-        == 401
+        == 403
     )
     # Old versions stay as they were when the board moves on.
     move(client, board, "agreed")
@@ -540,3 +541,56 @@ def test_page_actions_refuse_participants(client):
     )
     assert r.status_code == 422 and "number" in r.text
     assert client.get(f"/boards/{board.id}/projector?token={ana}").status_code == 200
+
+
+def test_going_back_to_reveal_keeps_a_revote_hidden(client):
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    propose(client, board, ana, "Pricing", "Build", "PM", "O")
+    move(client, board, "reveal")
+    pricing = board.activity("Pricing")
+    client.post(
+        f"/api/boards/{board.id}/activities/{pricing}/revote", headers=auth(board.facilitator)
+    )
+    propose(client, board, ana, "Pricing", "Build", "PM", "OD")
+    move(client, board, "agreed")
+    move(client, board, "reveal")
+    assert all(x["activity_id"] != pricing for x in workshop(client, board, ben)["proposals"])
+    assert propose(client, board, ben, "Pricing", "Build", "PM", "D").status_code == 200
+
+
+def test_majority_ties_are_left_for_people(client):
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    propose(client, board, ana, "Pricing", "Launch", "PM", "O")
+    propose(client, board, ana, "Pricing", "Launch", "PMM", "D")
+    propose(client, board, ben, "Pricing", "Launch", "PM", "D")
+    propose(client, board, ben, "Pricing", "Launch", "PMM", "O")
+    propose(client, board, ana, "Positioning", "Launch", "PMM", "OD")  # only one voter
+    move(client, board, "reveal")
+    r = client.post(
+        f"/api/boards/{board.id}/accept",
+        headers=auth(board.facilitator),
+        json={"activity_id": board.activity("Pricing"), "use": "majority"},
+    )
+    assert r.status_code == 409 and "tie" in r.json()["detail"] and "PM" in r.json()["detail"]
+    # One voter out of two is not "everyone agreed".
+    r = client.post(f"/api/boards/{board.id}/accept", headers=auth(board.facilitator), json={})
+    assert r.status_code == 409
+    assert state(client, board, board.facilitator)["cells"] == []
+    assert workshop(client, board, ana)["agreed"] == []
+
+
+def test_removing_the_last_unready_participant_auto_reveals(client):
+    board = make_board(client, **ACTS)
+    start(client, board, auto_reveal=True)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    client.put(f"/api/boards/{board.id}/ready", headers=auth(ana), json={"ready": True})
+    ben_id = workshop(client, board, ben)["progress"][1]["participant_id"]
+    r = client.delete(
+        f"/api/boards/{board.id}/participants/{ben_id}", headers=auth(board.facilitator)
+    )
+    assert r.status_code == 204
+    assert workshop(client, board, ana)["round"] == "reveal"

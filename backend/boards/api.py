@@ -13,7 +13,7 @@ from backend.catalogue.loader import load_catalogue
 from backend.changes.service import change_data, changes_after
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
-from backend.errors import Conflict
+from backend.errors import Forbidden
 from backend.participants import service as participants
 from backend.security import AccessDep
 from backend.workshop.service import edit_cell
@@ -155,7 +155,10 @@ def delete_board(session: SessionDep, access: AccessDep) -> Response:
 )
 def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
     if access.board.mode == "workshop" and access.participant is not None:
-        raise Conflict("In a workshop participants propose: PUT /api/boards/{id}/proposals")
+        raise Forbidden(
+            "In a workshop only the facilitator sets agreed values; participants propose with "
+            "PUT /api/boards/{id}/proposals"
+        )
     seq = edit_cell(
         session,
         access=access,

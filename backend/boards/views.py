@@ -158,6 +158,7 @@ def live_fragment(request: Request, session: SessionDep, access: AccessDep) -> H
 
 @router.post("/boards/{board_id}/cells", response_class=HTMLResponse)
 def set_cell(
+    request: Request,
     session: SessionDep,
     access: AccessDep,
     activity_id: Annotated[int, Form()],
@@ -167,7 +168,13 @@ def set_cell(
 ) -> HTMLResponse:
     edit_cell(session, access=access, activity_id=activity_id, phase_id=phase_id,
               function_id=function_id, letters=letters)  # fmt: skip
-    return HTMLResponse(cell_fragments(screen_for(session, access), activity_id))
+    screen = screen_for(session, access)
+    html = cell_fragments(screen, activity_id)
+    if screen.w.is_workshop:  # counts in the round panel follow this person's own edits
+        html += templates.get_template("_workshop_partial.html").render(
+            **screen_context(request, screen, access), oob=True
+        )
+    return HTMLResponse(html)
 
 
 @router.post("/boards/{board_id}/title", response_class=HTMLResponse)

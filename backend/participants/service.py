@@ -62,4 +62,10 @@ def remove(session: Session, *, access: Access, participant_id: int) -> None:
     if participant is None or participant.board_id != access.board.id:
         raise NotFound(f"No participant with id {participant_id} on this board")
     session.delete(participant)
-    changes.commit(session, change, {"id": participant_id, "name": participant.name})
+    session.flush()
+    from backend.workshop.service import auto_reveal_if_ready
+
+    board = session.get(Board, access.board.id)
+    session.refresh(board)
+    more = auto_reveal_if_ready(session, board)  # the last one not ready may have left
+    changes.commit(session, change, {"id": participant_id, "name": participant.name}, *more)

@@ -68,7 +68,9 @@ def set_mode(
     if auto_reveal is not None:
         board.auto_reveal = auto_reveal
     session.add(board)
-    changes.commit(session, change, {"mode": mode, "auto_reveal": board.auto_reveal})
+    session.flush()
+    more = auto_reveal_if_ready(session, board)
+    changes.commit(session, change, {"mode": mode, "auto_reveal": board.auto_reveal}, *more)
     return change.seq
 
 
@@ -89,18 +91,18 @@ def move_round(session: Session, *, access: Access, to: str) -> int:
             f"next is {r.LABELS.get(r.FORWARD.get(board.round, ''), 'publish')}"
         )
     before = board.round
-    _enter_round(session, board, to)
+    _enter_round(session, board, to, before=before)
     changes.commit(session, change, {"from": before, "to": to})
     return change.seq
 
 
-def _enter_round(session: Session, board: Board, to: str) -> None:
+def _enter_round(session: Session, board: Board, to: str, *, before: str) -> None:
     if to == r.PROPOSE:
         for p in session.exec(select(Participant).where(Participant.board_id == board.id)):
             if p.ready:
                 p.ready = False
                 session.add(p)
-    if to == r.REVEAL:
+    if to == r.REVEAL and before == r.PROPOSE:  # a re-vote ends only by its own reveal otherwise
         for a in session.exec(
             select(Activity).where(Activity.board_id == board.id, Activity.revoting)
         ):
@@ -210,10 +212,26 @@ def set_ready(session: Session, *, access: Access, ready: bool) -> int:
         reveal = changes.start(
             session, board_id=board.id, kind="round.changed", actor=changes.SYSTEM
         )
-        _enter_round(session, board, r.REVEAL)
+        _enter_round(session, board, r.REVEAL, before=r.PROPOSE)
         more.append((reveal, {"from": r.PROPOSE, "to": r.REVEAL, "auto": True}))
     changes.commit(session, change, {"participant_id": me.id, "ready": ready}, *more)
     return change.seq
+
+
+def auto_reveal_if_ready(session: Session, board: Board) -> list[tuple]:  # type: ignore[type-arg]
+    """When auto-reveal is on and everyone is ready, reveal; returns the extra change to log."""
+    if (
+        board.mode == r.WORKSHOP
+        and board.round == r.PROPOSE
+        and board.auto_reveal
+        and _everyone_ready(session, board.id)
+    ):
+        reveal = changes.start(
+            session, board_id=board.id, kind="round.changed", actor=changes.SYSTEM
+        )
+        _enter_round(session, board, r.REVEAL, before=r.PROPOSE)
+        return [(reveal, {"from": r.PROPOSE, "to": r.REVEAL, "auto": True})]
+    return []
 
 
 def _everyone_ready(session: Session, board_id: int) -> bool:
@@ -260,6 +278,11 @@ def _set_cells(
             cell.slots = slots
             cell.updated_at = utcnow()
             session.add(cell)
+
+
+def min_voters_for(participants: int) -> int:
+    """ "Everyone agreed" needs at least two people when two or more have joined."""
+    return min(2, max(participants, 1))
 
 
 def check_agreeable(board: Board, activity: Activity) -> None:
@@ -355,7 +378,15 @@ def accept(
         check_agreeable(board, activity)
     if phase_id is not None:
         _owned(session, Phase, board.id, phase_id, "phase")
-    taken = []
+    people = session.exec(
+        select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
+    ).one()
+    min_voters = min_voters_for(people)
+    taken, tied = [], []
+    names = {
+        f.id: f.name
+        for f in session.exec(select(TeamFunction).where(TeamFunction.board_id == board.id))
+    }
     for (a, p), g in groups.items():
         if a in revoting or (activity_id is not None and a != activity_id):
             continue
@@ -363,8 +394,12 @@ def accept(
             continue
         if activity_id is None and (a, p) in agreed:
             continue
-        values = g.consensus() if use == "unanimous" else None
-        if values is None and use == "majority":
+        if use == "unanimous":
+            values = g.consensus() if len(g.voters) >= min_voters else None
+        elif any(s.majority is None for s in g.cells.values()):
+            tied += [names.get(f, str(f)) for f, s in g.cells.items() if s.majority is None]
+            values = None  # a tie is for people to settle, not for arithmetic
+        else:
             values = {f: s.majority or "" for f, s in g.cells.items()}
         if values is None:
             continue
@@ -372,12 +407,16 @@ def accept(
         _agree(session, board, a, p)
         taken.append([a, p])
     if not taken:
+        if tied:
+            raise Conflict(
+                f"No majority for {', '.join(sorted(set(tied)))}: it is a tie; set those cells by hand"
+            )
         raise Conflict(
             "Nothing to accept: no proposals that everyone agrees on"
             if use == "unanimous"
             else "Nothing to accept: nobody proposed anything here"
         )
-    changes.commit(session, change, {"groups": taken, "use": use})
+    changes.commit(session, change, {"groups": taken, "use": use, "tied": sorted(set(tied))})
     return change.seq
 
 
@@ -406,6 +445,7 @@ def reveal_activity(session: Session, *, access: Access, activity_id: int) -> in
         session, board_id=access.board.id, kind="activity.revealed", actor=access.actor
     )
     board = _fresh_board(session, access.board.id)
+    _require_workshop(board)
     activity = _owned(session, Activity, board.id, activity_id, "activity")
     if not activity.revoting:
         raise Conflict(f"{activity.name} is not being re-voted")
