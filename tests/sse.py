@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -89,7 +90,6 @@ class SSEClient:
         """Drop the connection now, as a closed tab does."""
         self._stop.set()
         if self._response is not None:
-            try:
+            # Closing from another thread may race the reader; either way the socket goes.
+            with contextlib.suppress(Exception):
                 self._response.close()
-            except Exception:  # noqa: BLE001 - closing from another thread may race the reader
-                pass
