@@ -71,10 +71,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Facilitator link: {facilitator}\nParticipant link: {join}")
         return
 
-    if args.workers != 1:
+    if args.workers != 1 and settings.broker_kind != "postgres":
         sys.exit(
-            "lockstep: live updates fan out inside one process for now; run one worker "
-            "(several workers need the PostgreSQL broker, not built yet)"
+            "lockstep: several workers need PostgreSQL (live updates cross processes with "
+            "LISTEN/NOTIFY); with SQLite run one worker"
         )
     if args.host:
         settings.host = args.host

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -42,16 +43,34 @@ TITLES = {
 }
 
 
+def ping_database() -> None:
+    from sqlalchemy import text
+
+    with get_engine().connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
 def make_broker() -> broker_module.Broker:
+    settings = get_settings()
+    if settings.broker_kind == "postgres":
+        from backend.live.pg_broker import PostgresBroker
+
+        return PostgresBroker(settings.database_url)
     return broker_module.InProcessBroker()
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    try:
+        await to_thread.run_sync(ping_database)
+    except Exception as exc:  # noqa: BLE001 - any driver error means "cannot reach it"
+        message = f"lockstep: cannot reach the database ({exc.__class__.__name__}: {exc}); not starting"
+        log.error(message)
+        raise RuntimeError(message) from None
     hub = Hub(lambda: Session(get_engine()), queue_size=settings.subscriber_queue)
     broker = make_broker()
-    await broker.start(hub.notify)
+    await broker.start(hub.notify, hub.notify_all)
     broker_module.set_broker(broker)
     app.state.hub = hub
     try:
@@ -144,9 +163,22 @@ def create_app() -> FastAPI:
             )
         return response
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.get("/healthz", tags=["ops"], summary="The process is up")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"], summary="The database and the live broker are reachable")
+    def readyz() -> JSONResponse:
+        checks = {"database": "ok", "broker": "ok"}
+        try:
+            ping_database()
+        except Exception as exc:  # noqa: BLE001
+            checks["database"] = f"unreachable: {exc.__class__.__name__}"
+        current = broker_module.current()
+        if current is None or not current.healthy:
+            checks["broker"] = "not connected"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(workshop_pages.router)

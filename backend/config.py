@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{ROOT / 'lockstep.db'}"
+    # Live fan-out: "auto" (SQLite: in-process; PostgreSQL: LISTEN/NOTIFY), "memory", "postgres".
+    broker: str = "auto"
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""  # base URL printed in links; defaults to http://host:port
@@ -27,6 +29,14 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def broker_kind(self) -> str:
+        if self.broker == "auto":
+            return "memory" if self.is_sqlite else "postgres"
+        if self.broker not in ("memory", "postgres"):
+            raise ValueError(f"BROKER must be auto, memory or postgres, not {self.broker!r}")
+        return self.broker
 
     @property
     def base_url(self) -> str:

@@ -141,8 +141,9 @@ def delete_board(session: Session, *, access: Access) -> None:
     # live screens hear of that number, find no board and are told it is gone.
     change = changes.start(session, board_id=board_id, kind="board.deleted", actor=access.actor)
     session.delete(access.board)
+    changes.broker.before_commit(session, board_id, change.seq)
     session.commit()
-    changes.broker.publish(board_id, change.seq)
+    changes.broker.after_commit(board_id, change.seq)
 
 
 def set_cell(

@@ -59,8 +59,10 @@ def commit(
     for ch, d in ((change, data), *more):
         ch.data = json.dumps(d, separators=(",", ":"))
         session.add(ch)
+    newest = max(ch.seq for ch, _ in ((change, data), *more))
+    broker.before_commit(session, change.board_id, newest)
     session.commit()
-    broker.publish(change.board_id, max(ch.seq for ch, _ in ((change, data), *more)))
+    broker.after_commit(change.board_id, newest)
 
 
 def changes_after(session: Session, *, board_id: int, after: int, limit: int) -> list[Change]:

@@ -1,0 +1,95 @@
+"""Cross-process fan-out on PostgreSQL: NOTIFY on commit, one LISTEN connection per process.
+
+The announcement is ``pg_notify('lockstep', '<board>:<seq>')`` issued inside the change's
+transaction, so PostgreSQL delivers it exactly when (and only if) the change commits, in
+commit order. Each worker keeps one listening connection. If it drops, the worker
+reconnects with backoff and asks its hub to re-read every watched board from the change
+log, so its screens get what was announced meanwhile: no gap, and the hub's sequence
+cursor prevents duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import psycopg
+from sqlalchemy import text
+
+from backend.live.broker import Listener, Reconnected
+
+log = logging.getLogger(__name__)
+CHANNEL = "lockstep"
+APPLICATION_NAME = "lockstep-listener"
+
+
+def plain_url(url: str) -> str:
+    """A libpq URL from an SQLAlchemy one."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+class PostgresBroker:
+    def __init__(self, database_url: str, *, keepalive_seconds: float = 5.0) -> None:
+        self._url = plain_url(database_url)
+        self._keepalive = keepalive_seconds
+        self._task: asyncio.Task[None] | None = None
+        self._connected = False
+        self._stopping = False
+
+    async def start(self, listener: Listener, reconnected: Reconnected) -> None:
+        self._stopping = False
+        ready = asyncio.Event()
+        self._task = asyncio.create_task(self._run(listener, reconnected, ready))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ready.wait(), 5)  # serve anyway; it keeps trying
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        self._task = None
+
+    def before_commit(self, session: Any, board_id: int, seq: int) -> None:
+        session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": CHANNEL, "payload": f"{board_id}:{seq}"})
+
+    def after_commit(self, board_id: int, seq: int) -> None:
+        return None  # delivered by PostgreSQL at commit, to every process including this one
+
+    @property
+    def healthy(self) -> bool:
+        return self._connected
+
+    async def _run(self, listener: Listener, reconnected: Reconnected, ready: asyncio.Event) -> None:
+        delay, ever_connected = 0.2, False
+        while not self._stopping:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    self._url, autocommit=True, application_name=APPLICATION_NAME, connect_timeout=5
+                ) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    self._connected, delay = True, 0.2
+                    ready.set()
+                    if ever_connected:
+                        log.warning("live updates: listener back; catching up from the change log")
+                        reconnected()
+                    ever_connected = True
+                    while not self._stopping:
+                        async for note in conn.notifies(timeout=self._keepalive):
+                            board, _, seq = note.payload.partition(":")
+                            with contextlib.suppress(ValueError):
+                                listener(int(board), int(seq))
+                        await conn.execute("SELECT 1")  # notices a dead connection between notes
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any failure: reconnect with backoff
+                if self._connected:
+                    log.warning("live updates: listener connection lost (%s); reconnecting", exc)
+                self._connected = False
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self._connected = False
