@@ -65,7 +65,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         await to_thread.run_sync(ping_database)
     except Exception as exc:  # noqa: BLE001 - any driver error means "cannot reach it"
-        message = f"lockstep: cannot reach the database ({exc.__class__.__name__}: {exc}); not starting"
+        message = (
+            f"lockstep: cannot reach the database ({exc.__class__.__name__}: {exc}); not starting"
+        )
         log.error(message)
         raise RuntimeError(message) from None
     hub = Hub(lambda: Session(get_engine()), queue_size=settings.subscriber_queue)
@@ -178,7 +180,9 @@ def create_app() -> FastAPI:
         if current is None or not current.healthy:
             checks["broker"] = "not connected"
         ok = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503
+        )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(workshop_pages.router)

@@ -139,3 +139,88 @@ def run_server(
         yield server
     finally:
         server.stop()
+
+
+class TcpProxy:
+    """A TCP relay on 127.0.0.1 that can be cut and restored, to take a database away
+    from a running server and give it back."""
+
+    def __init__(self, target_port: int, port: int | None = None) -> None:
+        import threading
+
+        self.target_port = target_port
+        self.port = port or free_port()
+        self._thread: threading.Thread | None = None
+        self._loop = None
+        self._server = None
+        self._writers: set = set()
+
+    def start(self) -> None:
+        import asyncio
+        import threading
+
+        started = threading.Event()
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+
+            async def pipe(reader, writer) -> None:
+                try:
+                    while data := await reader.read(65536):
+                        writer.write(data)
+                        await writer.drain()
+                except (ConnectionError, OSError):
+                    pass
+                finally:
+                    writer.close()
+
+            async def handle(client_r, client_w) -> None:
+                try:
+                    server_r, server_w = await asyncio.open_connection(
+                        "127.0.0.1", self.target_port
+                    )
+                except OSError:
+                    client_w.close()
+                    return
+                self._writers.update({client_w, server_w})
+                await asyncio.gather(pipe(client_r, server_w), pipe(server_r, client_w))
+
+            async def main() -> None:
+                self._server = await asyncio.start_server(
+                    handle, "127.0.0.1", self.port, reuse_address=True
+                )
+                started.set()
+                async with self._server:
+                    await self._server.serve_forever()
+
+            try:
+                loop.run_until_complete(main())
+            except BaseException:  # noqa: BLE001 - stopped
+                pass
+            finally:
+                pending = asyncio.all_tasks(loop)
+                for task in pending:
+                    task.cancel()
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                loop.close()
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        started.wait(5)
+
+    def stop(self) -> None:
+        """Refuse new connections and cut the open ones, as a database going away does."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def cut() -> None:
+            self._server.close()
+            for w in list(self._writers):
+                w.transport.abort()
+            self._writers.clear()
+
+        loop.call_soon_threadsafe(cut)
+        self._thread.join(5)
+        self._loop = None

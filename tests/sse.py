@@ -51,7 +51,7 @@ class SSEClient:
                             self.presence.put(
                                 Event(None, "presence", "\n".join(data), time.perf_counter())
                             )
-                        elif data or fields:
+                        elif data:  # as browsers do: no data line, no event
                             self.events.put(
                                 Event(
                                     fields.get("id"),

@@ -45,11 +45,18 @@ def test_edit_on_one_process_reaches_a_screen_on_the_other(two_servers):
         try:
             sent = time.perf_counter()
             for letters in ("O", "OD", "C"):
-                assert set_cell(http_b, board, board.facilitator, "Pricing", "Launch", "PM", letters).status_code == 200
+                assert (
+                    set_cell(
+                        http_b, board, board.facilitator, "Pricing", "Launch", "PM", letters
+                    ).status_code
+                    == 200
+                )
             got = [stream.next(), stream.next(), stream.next()]
             assert [e.id for e in got] == [str(since + i) for i in (1, 2, 3)]
             assert 'data-letters="C"' in got[-1].data
-            print(f"\ncross-process: 3 edits delivered in {(got[-1].received - sent) * 1000:.0f} ms")
+            print(
+                f"\ncross-process: 3 edits delivered in {(got[-1].received - sent) * 1000:.0f} ms"
+            )
             assert stream.drain(0.4) == []
         finally:
             stream.close()
@@ -73,7 +80,12 @@ def test_listener_killed_by_the_database_catches_up_exactly_once(two_servers):
             assert killed == 2  # one listener per process
             # Edits while the listeners are down: their NOTIFYs reach nobody.
             for letters in ("D", "OD", "I"):
-                assert set_cell(http_b, board, board.facilitator, "Pricing", "Build", "PM", letters).status_code == 200
+                assert (
+                    set_cell(
+                        http_b, board, board.facilitator, "Pricing", "Build", "PM", letters
+                    ).status_code
+                    == 200
+                )
             got = []
             deadline = time.monotonic() + 15
             while len(got) < 3 and time.monotonic() < deadline:

@@ -54,8 +54,10 @@ class PostgresBroker:
         self._task = None
 
     def before_commit(self, session: Any, board_id: int, seq: int) -> None:
-        session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": CHANNEL, "payload": f"{board_id}:{seq}"})
+        session.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": CHANNEL, "payload": f"{board_id}:{seq}"},
+        )
 
     def after_commit(self, board_id: int, seq: int) -> None:
         return None  # delivered by PostgreSQL at commit, to every process including this one
@@ -64,7 +66,9 @@ class PostgresBroker:
     def healthy(self) -> bool:
         return self._connected
 
-    async def _run(self, listener: Listener, reconnected: Reconnected, ready: asyncio.Event) -> None:
+    async def _run(
+        self, listener: Listener, reconnected: Reconnected, ready: asyncio.Event
+    ) -> None:
         delay, ever_connected = 0.2, False
         while not self._stopping:
             try:

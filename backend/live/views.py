@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 
 from anyio import to_thread
 from fastapi import APIRouter, Request
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -25,6 +26,7 @@ from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_chang
 from backend.security import request_token, resolve
 
 router = APIRouter()
+RETRY_MS = 1000  # how soon a browser reconnects after a dropped stream
 
 
 def parse_since(raw: str | None) -> int | None:
@@ -75,11 +77,21 @@ async def board_events(board_id: int, request: Request) -> EventSourceResponse:
         # Subscribe before reading the current sequence: nothing committed after it is missed.
         sub = await hub.subscribe(board_id, me)
         try:
-            current = await to_thread.run_sync(_current, board_id)
-            cursor = current if since is None else since
-            for event in await to_thread.run_sync(
-                backlog, board_id, cursor, current, settings.replay_limit
-            ):
+            try:
+                current = await to_thread.run_sync(_current, board_id)
+                cursor = current if since is None else since
+                missed = await to_thread.run_sync(
+                    backlog, board_id, cursor, current, settings.replay_limit
+                )
+            except OperationalError:
+                # The database is away: end this stream; the browser comes back (with its
+                # Last-Event-ID) after the retry delay and catches up then.
+                yield ServerSentEvent(
+                    comment="database unavailable, reconnect later", retry=RETRY_MS * 2
+                )
+                return
+            yield ServerSentEvent(comment="connected", retry=RETRY_MS)
+            for event in missed:
                 if ends_me(event):
                     yield sse(LiveEvent(event.seq, GONE, ""))
                     return
