@@ -93,9 +93,15 @@ class Server:
 
 @contextmanager
 def run_server(
-    database_url: str, tmp: Path, *, workers: int = 1, env: dict | None = None
+    database_url: str,
+    tmp: Path,
+    *,
+    workers: int = 1,
+    env: dict | None = None,
+    app: str = "backend.app:app",
+    health: str = "/healthz",
 ) -> Iterator[Server]:
-    """Start ``uvicorn backend.app:app`` as a separate process and wait until it answers."""
+    """Start uvicorn serving ``app`` as a separate process and wait until it answers."""
     port = free_port()
     log = tmp / f"server-{port}.log"
     full_env = {
@@ -108,7 +114,7 @@ def run_server(
         sys.executable,
         "-m",
         "uvicorn",
-        "backend.app:app",
+        app,
         "--host",
         "127.0.0.1",
         "--port",
@@ -129,7 +135,7 @@ def run_server(
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{log.read_text()}")
             try:
-                if httpx.get(server.url + "/healthz", timeout=1).status_code == 200:
+                if httpx.get(server.url + health, timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
