@@ -594,3 +594,24 @@ def test_removing_the_last_unready_participant_auto_reveals(client):
     )
     assert r.status_code == 204
     assert workshop(client, board, ana)["round"] == "reveal"
+
+
+def test_each_comment_is_shown_once(client):
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana = join(client, board, "Ana", "PM")
+    pricing = board.activity("Pricing")
+    client.put(
+        f"/api/boards/{board.id}/spotlight",
+        headers=auth(board.facilitator),
+        json={"activity_id": pricing},
+    )
+    client.post(
+        f"/api/boards/{board.id}/comments",
+        headers=auth(ana),
+        json={"activity_id": pricing, "text": "only once please"},
+    )
+    assert (
+        client.get(f"/boards/{board.id}/live", headers=auth(ana)).text.count("only once please")
+        == 1
+    )

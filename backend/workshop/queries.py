@@ -89,12 +89,30 @@ def load_workshop(
     *,
     viewer: Participant | None,
     activities: list[Activity],
-    phases: list,
-    functions: list,
-) -> WorkshopView:  # type: ignore[type-arg]
+    phases: list,  # type: ignore[type-arg]
+    functions: list,  # type: ignore[type-arg]
+    participants: list[Participant] | None = None,
+) -> WorkshopView:
     w = WorkshopView(mode=board.mode, round=board.round, auto_reveal=board.auto_reveal)
     w.total_cells = len(activities) * len(phases) * len(functions)
     w.revoting = {a.id for a in activities if a.revoting}
+    if board.spotlight_activity_id:
+        w.spotlight = next((a for a in activities if a.id == board.spotlight_activity_id), None)
+    w.versions = list(
+        session.exec(
+            select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
+        )
+    )
+    for c in session.exec(
+        select(Comment).where(Comment.board_id == board.id).order_by(col(Comment.id))
+    ):
+        w.comments.setdefault(c.activity_id, []).append(c)
+    w.notes = {
+        (n.activity_id, n.phase_id): n.text
+        for n in session.exec(select(PhaseNote).where(PhaseNote.board_id == board.id))
+    }
+    if board.mode != r.WORKSHOP:
+        return w  # proposals, ready marks and agreements belong to workshops
     counts = dict(
         session.exec(
             select(Proposal.participant_id, func.count())
@@ -102,12 +120,15 @@ def load_workshop(
             .group_by(Proposal.participant_id)
         ).all()
     )
-    people = session.exec(
-        select(Participant)
-        .where(Participant.board_id == board.id)
-        .order_by(col(Participant.joined_at), col(Participant.id))
-    ).all()
-    w.progress = [Progress(p, counts.get(p.id, 0)) for p in people]
+    if participants is None:
+        participants = list(
+            session.exec(
+                select(Participant)
+                .where(Participant.board_id == board.id)
+                .order_by(col(Participant.joined_at), col(Participant.id))
+            )
+        )
+    w.progress = [Progress(p, counts.get(p.id, 0)) for p in participants]
     if viewer is not None:
         w.own = {
             (p.activity_id, p.phase_id, p.function_id): p.slots
@@ -122,19 +143,4 @@ def load_workshop(
         w.groups = {
             k: g for k, g in consensus_groups(session, board).items() if k[0] not in w.revoting
         }
-    for c in session.exec(
-        select(Comment).where(Comment.board_id == board.id).order_by(col(Comment.id))
-    ):
-        w.comments.setdefault(c.activity_id, []).append(c)
-    w.notes = {
-        (n.activity_id, n.phase_id): n.text
-        for n in session.exec(select(PhaseNote).where(PhaseNote.board_id == board.id))
-    }
-    w.versions = list(
-        session.exec(
-            select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
-        )
-    )
-    if board.spotlight_activity_id:
-        w.spotlight = next((a for a in activities if a.id == board.spotlight_activity_id), None)
     return w

@@ -96,5 +96,6 @@ def load_screen(
         activities=view.activities,
         phases=view.phases,
         functions=view.functions,
+        participants=view.participants,
     )
     return Screen(view, w, role)
