@@ -14,6 +14,9 @@ from backend.config import ROOT, get_settings
 from backend.domain.frameworks import SLOTS
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
+# Fewer blank lines and indents in every page and live event.
+templates.env.trim_blocks = True
+templates.env.lstrip_blocks = True
 templates.env.globals["SLOTS"] = SLOTS
 templates.env.globals["settings"] = get_settings
 templates.env.globals["source_title"] = lambda name: source_titles().get(name, name)

@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from sqlmodel import select
 
+from backend import render_cache
 from backend.boards import service
 from backend.boards.models import Board
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
@@ -55,9 +57,25 @@ def screen_for(session: SessionDep, access: Access) -> Screen:
     return load_screen(session, access.board, role=access.role, viewer=access.participant)
 
 
+def matrix_html(screen: Screen, access: Access) -> Markup:
+    """The matrix for this viewer, rendered once per board state and kind of viewer."""
+    board = screen.v.board
+    own = access.participant.id if access.participant and board.mode == rounds.WORKSHOP else None
+    key = ("matrix", board.id, screen.v.seq, access.role, own)
+    return Markup(
+        render_cache.cached(
+            key,
+            lambda: templates.get_template("_matrix_partial.html").render(
+                v=screen.v, s=screen, access=access
+            ),
+        )
+    )
+
+
 def screen_context(request: Request, screen: Screen, access: Access) -> dict[str, object]:
     board = screen.v.board
     return {
+        "matrix_html": lambda: matrix_html(screen, access),  # rendered only where used
         "v": screen.v,
         "s": screen,
         "access": access,
@@ -72,8 +90,13 @@ def screen_context(request: Request, screen: Screen, access: Access) -> dict[str
 
 def board_page(request: Request, session: SessionDep, access: Access) -> HTMLResponse:
     screen = screen_for(session, access)
-    return render(request, "board.html", token=access.token, links=links(request, access.board),
-                  **screen_context(request, screen, access))  # fmt: skip
+    return render(
+        request,
+        "board.html",
+        token=access.token,
+        links=links(request, access.board),
+        **screen_context(request, screen, access),
+    )
 
 
 def live_html(
@@ -166,8 +189,14 @@ def set_cell(
     function_id: Annotated[int, Form()],
     letters: Annotated[str, Form(max_length=20)] = "",
 ) -> HTMLResponse:
-    edit_cell(session, access=access, activity_id=activity_id, phase_id=phase_id,
-              function_id=function_id, letters=letters)  # fmt: skip
+    edit_cell(
+        session,
+        access=access,
+        activity_id=activity_id,
+        phase_id=phase_id,
+        function_id=function_id,
+        letters=letters,
+    )
     screen = screen_for(session, access)
     html = cell_fragments(screen, activity_id)
     if screen.w.is_workshop:  # counts in the round panel follow this person's own edits

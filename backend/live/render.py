@@ -6,7 +6,7 @@ an event is harmless and every screen converges on the same matrix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -22,9 +22,22 @@ CHANGE, REFRESH, GONE, PRESENCE = "change", "refresh", "gone", "presence"
 @dataclass(frozen=True)
 class LiveEvent:
     seq: int
-    name: str  # change | refresh | gone
+    name: str  # change | refresh | gone | presence
     data: str
     removed_participant: int | None = None  # that participant's own screens get "gone"
+    _wire: list[bytes] = field(default_factory=list, repr=False, compare=False)
+
+    def encoded(self) -> bytes:
+        """The event as it goes on the wire, encoded once however many screens get it."""
+        if not self._wire:
+            lines = (
+                [f"id: {self.seq}", f"event: {self.name}"]
+                if self.name != PRESENCE
+                else [f"event: {self.name}"]
+            )
+            lines += [f"data: {line}" for line in self.data.splitlines() or [""]]
+            self._wire.append(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return self._wire[0]
 
 
 def cell_fragments(screen: Screen, activity_id: int) -> str:

@@ -51,8 +51,8 @@ def backlog(board_id: int, since: int, current: int, limit: int) -> list[LiveEve
         return render_changes(session, board_id, missed)
 
 
-def sse(event: LiveEvent) -> ServerSentEvent:
-    return ServerSentEvent(data=event.data, event=event.name, id=str(event.seq))
+def sse(event: LiveEvent) -> bytes:
+    return event.encoded()
 
 
 @router.get(
@@ -73,7 +73,7 @@ async def board_events(board_id: int, request: Request) -> EventSourceResponse:
     def ends_me(event: LiveEvent) -> bool:
         return event.name == GONE or (me is not None and event.removed_participant == me)
 
-    async def stream() -> AsyncIterator[ServerSentEvent]:
+    async def stream() -> AsyncIterator[ServerSentEvent | bytes]:
         # Subscribe before reading the current sequence: nothing committed after it is missed.
         sub = await hub.subscribe(board_id, me)
         try:
@@ -97,11 +97,11 @@ async def board_events(board_id: int, request: Request) -> EventSourceResponse:
                     return
                 yield sse(event)
                 cursor = max(cursor, event.seq)
-            yield ServerSentEvent(data=hub.presence(board_id).data, event=PRESENCE)
+            yield hub.presence(board_id).encoded()
             while True:
                 event = await sub.queue.get()
                 if event.name == PRESENCE:
-                    yield ServerSentEvent(data=event.data, event=PRESENCE)  # no id: not in the log
+                    yield event.encoded()  # no id: presence is not in the log
                     continue
                 if ends_me(event):
                     yield sse(LiveEvent(event.seq, GONE, ""))

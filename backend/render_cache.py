@@ -1,0 +1,41 @@
+"""A small per-process cache of rendered matrices.
+
+A board's matrix HTML depends only on the board's state, the viewer's role and, in a
+workshop, on whose proposals a participant sees. Keyed by the change sequence, it is
+rendered once and served to every screen at that sequence (a refresh after a structure
+change makes every screen ask at once). The state read after the sequence is at least as
+new as it, so an entry is never older than its key; screens apply later events on top.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+MAX_ENTRIES = 32
+
+_entries: OrderedDict[Hashable, str] = OrderedDict()
+_lock = threading.Lock()
+stats = {"hits": 0, "misses": 0}
+
+
+def cached(key: Hashable, render: Callable[[], str]) -> str:
+    with _lock:
+        html = _entries.get(key)
+        if html is not None:
+            _entries.move_to_end(key)
+            stats["hits"] += 1
+            return html
+    html = render()
+    with _lock:
+        stats["misses"] += 1
+        _entries[key] = html
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return html
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
