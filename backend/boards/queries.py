@@ -75,10 +75,14 @@ def load_matrix(session: Session, board: Board, *, with_participants: bool = Tru
     phases = ordered(session, Phase, board.id)
     functions = ordered(session, TeamFunction, board.id)
     activities = ordered(session, Activity, board.id)
+    # Plain rows, not ORM objects: a big board has thousands of cells.
     cells = {
-        (c.activity_id, c.phase_id, c.function_id): c.slots
-        for c in session.exec(select(Cell).where(Cell.board_id == board.id))
-        if c.slots
+        (a, p, f): slots
+        for a, p, f, slots in session.exec(
+            select(Cell.activity_id, Cell.phase_id, Cell.function_id, Cell.slots).where(
+                Cell.board_id == board.id, Cell.slots != ""
+            )
+        )
     }
     view = MatrixView(
         board=board,

@@ -150,9 +150,8 @@
 
   function setCell(cell, letters) {
     const id = cell.id;
-    const body = new URLSearchParams({
-      activity_id: cell.dataset.a, phase_id: cell.dataset.p, function_id: cell.dataset.f, letters: letters,
-    });
+    const [, a, p, f] = id.split("-"); // ids are c-<activity>-<phase>-<function>
+    const body = new URLSearchParams({ activity_id: a, phase_id: p, function_id: f, letters: letters });
     const w = wanted.get(id) || ["", 0];
     wanted.set(id, [letters, w[1] + 1]);
     cell.classList.add("saving");
@@ -216,12 +215,23 @@
       flash("That cell was just removed by the facilitator.");
       return;
     }
-    document.getElementById("cell-menu-title").textContent = cell.getAttribute("aria-label");
+    document.getElementById("cell-menu-title").textContent = cellName(cell);
     const letters = lettersOf(cell);
     menu.querySelectorAll("[data-toggle]").forEach((b) => {
       b.setAttribute("aria-pressed", letters.includes(b.dataset.toggle) ? "true" : "false");
     });
     placeMenu();
+  }
+
+  // "Pricing, Launch, PM: Owner and Driver", from the headers the cell is labelled by.
+  function cellName(cell) {
+    const ids = (cell.getAttribute("aria-labelledby") || "").split(" ").slice(0, 3);
+    const parts = ids.map((i) => {
+      const el = document.getElementById(i);
+      return el ? el.textContent.trim() : "";
+    });
+    const roles = [...cell.querySelectorAll(".role")].map((r) => r.title).join(" and ");
+    return parts.join(", ") + ": " + (roles || "no role");
   }
 
   function closeMenu(refocus) {

@@ -46,6 +46,8 @@ def test_two_participants_see_each_others_edits_live(browser, server):
             board.function("PMM"),
         )
         cell = f"#c-{a}-{p}-{f_pmm}"
+        # Each cell's accessible name says where it is: activity, phase, function.
+        assert ana.get_by_role("button", name="Pricing Launch PMM", exact=True).count() == 1
         # Ana clicks the cell and picks Owner, then Driver, from the menu.
         ana.click(cell)
         ana.click("#cell-menu [data-toggle=O]")
