@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from backend.boards.cell_html import row_cells, status_cell
 from backend.catalogue.loader import source_titles
 from backend.config import ROOT, get_settings
 from backend.domain.frameworks import SLOTS
@@ -21,6 +22,8 @@ templates.env.globals["SLOTS"] = SLOTS
 templates.env.globals["settings"] = get_settings
 templates.env.globals["source_title"] = lambda name: source_titles().get(name, name)
 templates.env.globals["utcnow"] = lambda: datetime.now(UTC)
+templates.env.globals["row_cells"] = row_cells
+templates.env.globals["status_cell"] = status_cell
 
 
 def is_htmx(request: Request) -> bool:

@@ -8,6 +8,7 @@ translated at the edges (forms, API, exports).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 OWNER, DRIVER, CONSULTED, INFORMED = "O", "D", "C", "I"
 SLOTS: tuple[str, ...] = (OWNER, DRIVER, CONSULTED, INFORMED)
@@ -29,7 +30,7 @@ class Framework:
     max_drivers: int | None  # None: no upper bound
 
     def role_for_slot(self, slot: str) -> Role:
-        return next(r for r in self.roles if r.slot == slot)
+        return _role_index(self)[slot]
 
     def letter(self, slot: str) -> str:
         return self.role_for_slot(slot).letter
@@ -58,6 +59,11 @@ class Framework:
 
     def to_letters(self, slots: str) -> str:
         return "".join(self.letter(s) for s in slots)
+
+
+@cache
+def _role_index(framework: Framework) -> dict[str, Role]:
+    return {r.slot: r for r in framework.roles}
 
 
 def normalise_slots(slots: set[str] | str) -> str:

@@ -145,13 +145,14 @@ def check_board(
     activities = list(activities)
     result = BoardCheck()
     by_group: dict[tuple[Id, Id], dict[Id, str]] = {}
+    by_phase: dict[Id, list[tuple[Id, Id, str]]] = {}
     for (a, p, f), slots in cells.items():
         if slots:
             by_group.setdefault((a, p), {})[f] = slots
+            by_phase.setdefault(p, []).append((a, f, slots))
     for a in activities:
         for p in phases:
             result.cells[(a, p)] = check_cell_group(framework, by_group.get((a, p), {}), names)
     for p in phases:
-        phase_cells = [(a, f, s) for (a, ph, f), s in cells.items() if ph == p]
-        result.phases[p] = check_phase(functions, activities, phase_cells, names)
+        result.phases[p] = check_phase(functions, activities, by_phase.get(p, []), names)
     return result

@@ -230,7 +230,9 @@
       const el = document.getElementById(i);
       return el ? el.textContent.trim() : "";
     });
-    const roles = [...cell.querySelectorAll(".role")].map((r) => r.title).join(" and ");
+    const names = {};
+    menu.querySelectorAll("[data-toggle]").forEach((b) => { names[b.dataset.toggle] = b.dataset.name; });
+    const roles = [...(cell.dataset.letters || "")].map((l) => names[l] || l).join(" and ");
     return parts.join(", ") + ": " + (roles || "no role");
   }
 

@@ -8,6 +8,7 @@ broadcast at all).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlmodel import Session
 
@@ -24,6 +25,10 @@ class Screen:
     v: MatrixView
     w: WorkshopView
     role: str | None = None
+
+    @cached_property
+    def function_ids(self) -> list[int]:
+        return [f.id for f in self.v.functions]
 
     def slots(self, a: int, p: int, f: int) -> str:
         if self.shows_own(a):

@@ -1,0 +1,77 @@
+"""The matrix's cells as HTML, built in Python.
+
+A big board has thousands of cells and a template loop spends tens of microseconds on
+each; these few string joins take a few. The markup is the same the templates would
+write: letters and ids only, plus escaped names in a revealed workshop's spread.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from backend.domain.consensus import Spread
+from backend.domain.frameworks import SLOTS
+
+
+def _spread_html(spread: Spread, to_letters) -> str:  # type: ignore[no-untyped-def]
+    title = " · ".join(f"{to_letters(v) or 'no role'}: {', '.join(n)}" for v, n in spread.votes)
+    votes = "".join(f'<span class="vote">{to_letters(v) or "–"}<sub>{len(n)}</sub></span>' for v, n in spread.votes)
+    neq = "" if spread.unanimous else '<span class="neq" title="People disagree">≠</span>'
+    return f'<div class="spread" title="{escape(title)}">{votes}{neq}</div>'
+
+
+def row_cells(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def]
+    """The <td> cells of one activity in one phase (one per function)."""
+    fw = screen.v.framework
+    letter = {s: fw.letter(s) for s in SLOTS}
+    a, p = activity.id, phase.id
+    values = screen.w.own if screen.shows_own(a) else screen.v.cells
+    group = screen.w.groups.get((a, p))
+    out = []
+    for i, f in enumerate(screen.function_ids):
+        slots = values.get((a, p, f), "")
+        spread = group.cells.get(f) if group else None
+        cls = "cell phase-start" if i == 0 else "cell"
+        extra = ""
+        if spread is not None:
+            if not spread.unanimous:
+                cls += " disputed"
+            extra = _spread_html(spread, fw.to_letters)
+        cid = f"c-{a}-{p}-{f}"
+        roles = "".join(f'<span class="role role-{x}">{letter[x]}</span>' for x in slots)
+        out.append(
+            f'<td class="{cls}"><button class="cellbtn" id="{cid}" data-letters="{"".join(letter[x] for x in slots)}"'
+            f' aria-labelledby="a{a} ph{p} fn{p}-{f} {cid}">{roles}</button>{extra}</td>'
+        )
+    return Markup("".join(out))
+
+
+ICONS = {"ok": "✓", "warning": "!", "error": "✕", "open": "·"}
+
+
+def status_cell(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def]
+    """The rule check of one activity in one phase, and in a workshop whether it is agreed."""
+    a, p = activity.id, phase.id
+    st = screen.v.status(a, p)
+    agreed = screen.agreed(a, p)
+    said = "; ".join(f.message for f in st.findings)
+    title = f' title="{escape(said)}"' if said else ""
+    sr = escape(f"{phase.name}: {said or st.state}")
+    extra = ""
+    w = screen.w
+    if w.is_workshop and w.round not in ("setup", "propose"):
+        if agreed:
+            extra = '<span class="agreed-mark" title="Agreed">agreed</span>'
+        elif screen.voters(a, p) and a not in w.revoting:
+            label = escape(f"Accept majority for {activity.name} in {phase.name}")
+            extra = (
+                f'<button type="button" class="small facilitator-only accept-btn" '
+                f'hx-post="/boards/{screen.v.board.id}/accept" '
+                f"hx-vals='{{\"activity_id\": {a}, \"phase_id\": {p}, \"use\": \"majority\"}}' "
+                f'hx-swap="none" title="Take the majority proposal as agreed" aria-label="{label}">accept</button>'
+            )
+    cls = f"status st-{st.state}" + (" is-agreed" if agreed else "")
+    return Markup(
+        f'<td class="{cls}"{title}><span aria-hidden="true">{ICONS[st.state]}</span>'
+        f'<span class="sr">{sr}</span>{extra}</td>'
+    )
