@@ -102,6 +102,18 @@ async def sse_client(
         writer.close()
 
 
+async def settle(url: httpx.URL) -> None:
+    """Wait until the server has finished taking the connections on (answers fast again)."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        for _ in range(200):
+            t0 = time.perf_counter()
+            await http.get(url)
+            if (time.perf_counter() - t0) < 0.02:
+                break
+            await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
+
+
 async def propagation(urls: list[str], send, edits: int, gap: float = 0.05) -> dict:  # type: ignore[no-untyped-def]
     """Connect one client per url, then make ``edits`` timed edits with ``send(i)`` -> (seq, key)."""
     arrivals: dict[tuple[str, int], list[float]] = {}

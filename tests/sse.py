@@ -1,14 +1,16 @@
-"""A minimal server-sent-events client for tests: reads a stream on a thread into a queue."""
+"""A minimal server-sent-events client for tests, on a plain socket so that closing it
+drops the connection at once, as a closed tab does. Events go to a queue; "presence"
+events (no id, not in the change log) go to a queue of their own."""
 
 from __future__ import annotations
 
 import contextlib
 import queue
+import socket
 import threading
 import time
 from dataclasses import dataclass
-
-import httpx
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -22,44 +24,60 @@ class Event:
 class SSEClient:
     def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
         self.events: queue.Queue[Event] = queue.Queue()
-        self.presence: queue.Queue[Event] = queue.Queue()  # "presence" events, kept apart
-        self._stop = threading.Event()
-        self._opened = threading.Event()
+        self.presence: queue.Queue[Event] = queue.Queue()
         self.status: int | None = None
-        self._response: httpx.Response | None = None
-        self._thread = threading.Thread(target=self._run, args=(url, headers or {}), daemon=True)
+        self._opened = threading.Event()
+        parts = urlsplit(url)
+        self._sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+        self._sock.settimeout(None)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        self._sock.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: text/event-stream\r\n{extra}\r\n".encode()
+        )
+        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         if not self._opened.wait(10):
             raise TimeoutError("event stream did not open")
 
-    def _run(self, url: str, headers: dict[str, str]) -> None:
+    def _run(self) -> None:
+        reader = self._sock.makefile("rb")
         try:
-            with httpx.stream(
-                "GET", url, headers=headers, timeout=httpx.Timeout(5, read=None)
-            ) as r:
-                self.status = r.status_code
-                self._opened.set()
-                if r.status_code != 200:
-                    return
-                fields: dict[str, str] = {}
-                data: list[str] = []
-                for line in r.iter_lines():
-                    if self._stop.is_set():
+            status = reader.readline()
+            self.status = int(status.split()[1]) if status else None
+            chunked = False
+            while (line := reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"transfer-encoding:") and b"chunked" in line.lower():
+                    chunked = True
+            self._opened.set()
+            if self.status != 200:
+                return
+            buffer = b""
+            fields: dict[str, str] = {}
+            data: list[str] = []
+            while True:
+                if chunked:
+                    size = int(reader.readline().strip() or b"0", 16)
+                    if size == 0:
                         return
+                    buffer += reader.read(size + 2)[:-2]
+                else:
+                    chunk = reader.read1(65536)
+                    if not chunk:
+                        return
+                    buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                for raw in lines:
+                    line = raw.rstrip(b"\r").decode()
                     if line == "":
-                        if fields.get("event") == "presence":
-                            self.presence.put(
-                                Event(None, "presence", "\n".join(data), time.perf_counter())
+                        if data:  # as browsers do: no data line, no event
+                            ev = Event(
+                                fields.get("id"),
+                                fields.get("event", "message"),
+                                "\n".join(data),
+                                time.perf_counter(),
                             )
-                        elif data:  # as browsers do: no data line, no event
-                            self.events.put(
-                                Event(
-                                    fields.get("id"),
-                                    fields.get("event", "message"),
-                                    "\n".join(data),
-                                    time.perf_counter(),
-                                )
-                            )
+                            (self.presence if ev.event == "presence" else self.events).put(ev)
                         fields, data = {}, []
                     elif line.startswith(":"):
                         continue
@@ -70,7 +88,7 @@ class SSEClient:
                             data.append(value)
                         else:
                             fields[name] = value
-        except httpx.HTTPError:
+        except (OSError, ValueError):
             pass
         finally:
             self._opened.set()
@@ -88,8 +106,7 @@ class SSEClient:
 
     def close(self) -> None:
         """Drop the connection now, as a closed tab does."""
-        self._stop.set()
-        if self._response is not None:
-            # Closing from another thread may race the reader; either way the socket goes.
-            with contextlib.suppress(Exception):
-                self._response.close()
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            self._sock.close()

@@ -15,7 +15,10 @@ from backend.domain.frameworks import SLOTS
 
 def _spread_html(spread: Spread, to_letters) -> str:  # type: ignore[no-untyped-def]
     title = " · ".join(f"{to_letters(v) or 'no role'}: {', '.join(n)}" for v, n in spread.votes)
-    votes = "".join(f'<span class="vote">{to_letters(v) or "–"}<sub>{len(n)}</sub></span>' for v, n in spread.votes)
+    votes = "".join(
+        f'<span class="vote">{to_letters(v) or "–"}<sub>{len(n)}</sub></span>'
+        for v, n in spread.votes
+    )
     neq = "" if spread.unanimous else '<span class="neq" title="People disagree">≠</span>'
     return f'<div class="spread" title="{escape(title)}">{votes}{neq}</div>'
 
@@ -67,7 +70,7 @@ def status_cell(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-d
             extra = (
                 f'<button type="button" class="small facilitator-only accept-btn" '
                 f'hx-post="/boards/{screen.v.board.id}/accept" '
-                f"hx-vals='{{\"activity_id\": {a}, \"phase_id\": {p}, \"use\": \"majority\"}}' "
+                f'hx-vals=\'{{"activity_id": {a}, "phase_id": {p}, "use": "majority"}}\' '
                 f'hx-swap="none" title="Take the majority proposal as agreed" aria-label="{label}">accept</button>'
             )
     cls = f"status st-{st.state}" + (" is-agreed" if agreed else "")

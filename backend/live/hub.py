@@ -107,6 +107,11 @@ class Hub:
         for sub in list(channel.subscribers):
             sub.offer(event)
 
+    def last_seq(self, board_id: int) -> int:
+        """The newest change handed to this board's subscribers; later ones are on their way."""
+        channel = self._channels.get(board_id)
+        return channel.last_seq if channel else 0
+
     def subscriber_count(self, board_id: int | None = None) -> int:
         if board_id is not None:
             ch = self._channels.get(board_id)

@@ -77,12 +77,17 @@ async def board_events(board_id: int, request: Request) -> EventSourceResponse:
         # Subscribe before reading the current sequence: nothing committed after it is missed.
         sub = await hub.subscribe(board_id, me)
         try:
+            # Every change after ``watched`` reaches this subscription's queue. A screen that
+            # is already there (the usual case: its page was just rendered) needs no reading.
+            watched = hub.last_seq(board_id)
             try:
-                current = await to_thread.run_sync(_current, board_id)
-                cursor = current if since is None else since
-                missed = await to_thread.run_sync(
-                    backlog, board_id, cursor, current, settings.replay_limit
-                )
+                if since is None or since == watched:
+                    cursor, missed = (watched if since is None else since), []
+                else:
+                    cursor = since
+                    missed = await to_thread.run_sync(
+                        _catch_up, board_id, since, settings.replay_limit
+                    )
             except OperationalError:
                 # The database is away: end this stream; the browser comes back (with its
                 # Last-Event-ID) after the retry delay and catches up then.
@@ -127,6 +132,10 @@ def _check_access(board_id: int, token: str | None) -> int | None:
     with Session(get_engine()) as session:
         access = resolve(session, board_id=board_id, token=token)
         return access.participant.id if access.participant else None
+
+
+def _catch_up(board_id: int, since: int, limit: int) -> list[LiveEvent]:
+    return backlog(board_id, since, _current(board_id), limit)
 
 
 def _current(board_id: int) -> int:
