@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,6 +44,16 @@ TITLES = {
 }
 
 
+def tune_gc() -> None:
+    """Fewer, cheaper garbage collections: everything loaded at start is frozen out of
+    them, and young objects are collected in bigger batches. Live streams allocate a lot;
+    with the defaults a full collection over many open connections stalls the event loop
+    for hundreds of milliseconds (measured with bench/run.py)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+
+
 def ping_database() -> None:
     from sqlalchemy import text
 
@@ -75,6 +86,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await broker.start(hub.notify, hub.notify_all)
     broker_module.set_broker(broker)
     app.state.hub = hub
+    tune_gc()
     try:
         yield
     finally:
