@@ -103,6 +103,12 @@ async def sse_client(
         writer.close()
 
 
+def settle_path(url: str) -> str:
+    """A route that goes through the worker threads and the database, as an edit does
+    (the floor app has neither)."""
+    return "/ping" if httpx.URL(url).path == "/events" else "/readyz"
+
+
 async def settle(url: httpx.URL) -> None:
     """Wait until the server has finished taking the connections on: ten quick answers in a
     row on fresh connections (so that, with several workers, every worker is asked)."""
@@ -111,7 +117,7 @@ async def settle(url: httpx.URL) -> None:
         async with httpx.AsyncClient(timeout=30) as http:
             t0 = time.perf_counter()
             await http.get(url)
-        fast = fast + 1 if (time.perf_counter() - t0) < 0.02 else 0
+        fast = fast + 1 if (time.perf_counter() - t0) < 0.03 else 0
         if fast >= 10:
             break
         await asyncio.sleep(0.02)
@@ -131,7 +137,7 @@ async def propagation(urls: list[str], send, edits: int, gap: float = 0.05) -> d
         asyncio.create_task(sse_client(u, arrivals, opened, counter, len(urls), stop)) for u in urls
     ]
     await asyncio.wait_for(opened.wait(), 60)
-    await asyncio.sleep(0.5)
+    await settle(httpx.URL(urls[0]).copy_with(path=settle_path(urls[0]), query=None))
     sent: dict[tuple[str, int], float] = {}
     for i in range(edits):
         t0 = time.perf_counter()
