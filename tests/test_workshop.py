@@ -615,3 +615,17 @@ def test_each_comment_is_shown_once(client):
         client.get(f"/boards/{board.id}/live", headers=auth(ana)).text.count("only once please")
         == 1
     )
+
+
+def test_a_proposing_participant_sees_rule_checks_on_their_own_proposals(client):
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    propose(client, board, ana, "Pricing", "Launch", "PM", "O")
+    propose(client, board, ana, "Pricing", "Launch", "PMM", "O")
+    mine = client.get(f"/boards/{board.id}/live", headers=auth(ana)).text
+    assert "Your proposals" in mine and "2 Owners (PM, PMM)" in mine
+    # Nobody else sees Ana's checks, which would give her proposal away.
+    for other in (ben, board.facilitator):
+        page = client.get(f"/boards/{board.id}/live", headers=auth(other)).text
+        assert "2 Owners" not in page

@@ -7,13 +7,14 @@ broadcast at all).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from sqlmodel import Session
 
 from backend.boards.queries import MatrixView, load_matrix
 from backend.domain.consensus import Spread, hot_list
+from backend.domain.rules import check_board
 from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
 from backend.workshop import rounds as r
@@ -25,6 +26,7 @@ class Screen:
     v: MatrixView
     w: WorkshopView
     role: str | None = None
+    own_view: bool = False  # a participant proposing: ``v`` holds their proposals and checks
 
     @cached_property
     def function_ids(self) -> list[int]:
@@ -103,4 +105,16 @@ def load_screen(
         functions=view.functions,
         participants=view.participants,
     )
+    if role == PARTICIPANT and w.is_workshop and w.round == r.PROPOSE:
+        # While proposing, the rule checks and counts speak of the person's own proposals.
+        view = replace(view, cells=dict(w.own))
+        view.check = check_board(
+            view.framework,
+            [a.id for a in view.activities],
+            [p.id for p in view.phases],
+            [f.id for f in view.functions],
+            view.cells,
+            view.names,
+        )
+        return Screen(view, w, role, own_view=True)
     return Screen(view, w, role)
