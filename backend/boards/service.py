@@ -12,6 +12,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
 from backend.boards.queries import ordered
 from backend.catalogue.loader import load_catalogue
@@ -26,7 +27,6 @@ from backend.validation import (
     MAX_DESCRIPTION,
     MAX_FUNCTION_NAME,
     MAX_FUNCTIONS,
-    MAX_ID,
     MAX_PHASE_NAME,
     MAX_PHASES,
     MAX_TITLE,
@@ -160,20 +160,14 @@ def set_cell(
     Writes to one board are serialised, so the last accepted write wins.
     """
     board = access.board
-    framework = get_framework(board.framework)
-    try:
-        slots = framework.to_slots(letters or "")
-    except ValueError as exc:
-        raise Invalid(str(exc)) from None
+    slots = parse_letters(board, letters)
     change = changes.start(session, board_id=board.id, kind="cell.set", actor=access.actor)
     session.refresh(board)
     if board.mode != "free":
         raise Conflict(
             "This board runs as a workshop: participants propose, the facilitator agrees"
         )
-    activity = _item(session, Activity, board.id, activity_id, "activity")
-    phase = _item(session, Phase, board.id, phase_id, "phase")
-    function = _item(session, TeamFunction, board.id, function_id, "function")
+    activity, phase, function = cell_target(session, board.id, activity_id, phase_id, function_id)
     cell = session.exec(
         select(Cell).where(
             Cell.activity_id == activity.id,
@@ -220,13 +214,6 @@ def _kind(kind: str) -> tuple[type[Phase | TeamFunction | Activity], str, int, i
         return KINDS[kind]
     except KeyError:
         raise NotFound(f"Unknown part of a board: {kind!r}") from None
-
-
-def _item(session: Session, table: type, board_id: int, item_id: int, label: str):  # type: ignore[no-untyped-def]
-    item = session.get(table, item_id) if 0 < item_id <= MAX_ID else None
-    if item is None or item.board_id != board_id:
-        raise NotFound(f"No {label} with id {item_id} on this board")
-    return item
 
 
 def _check_unique(
@@ -298,7 +285,7 @@ def update_item(
         )
     what = "moved" if name is None and description is None else "updated"
     change = changes.start(session, board_id=board_id, kind=f"{kind}.{what}", actor=access.actor)
-    item = _item(session, table, board_id, item_id, label.lower())
+    item = owned(session, table, board_id, item_id, label.lower())
     data: dict[str, object] = {"id": item.id}
     if name is not None:
         _check_unique(session, table, board_id, name, label, except_id=item.id)
@@ -337,7 +324,7 @@ def remove_item(session: Session, *, access: Access, kind: str, item_id: int) ->
     access.require_facilitator(f"remove a {label.lower()}")
     board_id = access.board.id
     change = changes.start(session, board_id=board_id, kind=f"{kind}.removed", actor=access.actor)
-    item = _item(session, table, board_id, item_id, label.lower())
+    item = owned(session, table, board_id, item_id, label.lower())
     remaining = session.exec(
         select(func.count()).select_from(table).where(table.board_id == board_id)
     ).one()

@@ -13,14 +13,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
+from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
 from backend.boards.queries import load_matrix
 from backend.changes import service as changes
-from backend.domain.frameworks import get_framework
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.participants.models import Participant
 from backend.security import Access, new_token
-from backend.validation import MAX_ID, MAX_RATIONALE, clean_text
+from backend.validation import MAX_RATIONALE, clean_text
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
 from backend.workshop.snapshot import build_snapshot
@@ -37,13 +37,6 @@ def _fresh_board(session: Session, board_id: int) -> Board:
         raise NotFound("This board no longer exists")
     session.refresh(board)
     return board
-
-
-def _owned(session: Session, table: type, board_id: int, item_id: int | None, label: str):  # type: ignore[no-untyped-def]
-    item = session.get(table, item_id) if item_id and 0 < item_id <= MAX_ID else None
-    if item is None or item.board_id != board_id:
-        raise NotFound(f"No {label} with id {item_id} on this board")
-    return item
 
 
 def _require_workshop(board: Board) -> None:
@@ -153,19 +146,13 @@ def propose(
     """A participant's own proposal for one cell. Nobody else sees it before the reveal."""
     if access.participant is None:
         raise Forbidden("Only participants propose; the facilitator sets the agreed values")
-    framework = get_framework(access.board.framework)
-    try:
-        slots = framework.to_slots(letters or "")
-    except ValueError as exc:
-        raise Invalid(str(exc)) from None
+    slots = parse_letters(access.board, letters)
     change = changes.start(
         session, board_id=access.board.id, kind="proposal.set", actor=access.actor
     )
     board = _fresh_board(session, access.board.id)
     _require_workshop(board)
-    activity = _owned(session, Activity, board.id, activity_id, "activity")
-    _owned(session, Phase, board.id, phase_id, "phase")
-    _owned(session, TeamFunction, board.id, function_id, "function")
+    activity, _, _ = cell_target(session, board.id, activity_id, phase_id, function_id)
     if not (
         board.round == r.PROPOSE or (activity.revoting and board.round in (r.REVEAL, r.AGREED))
     ):
@@ -304,16 +291,10 @@ def agree_cell(
 ) -> int:
     """The facilitator sets one agreed cell; its activity+phase counts as agreed."""
     access.require_facilitator("set agreed values")
-    framework = get_framework(access.board.framework)
-    try:
-        slots = framework.to_slots(letters or "")
-    except ValueError as exc:
-        raise Invalid(str(exc)) from None
+    slots = parse_letters(access.board, letters)
     change = changes.start(session, board_id=access.board.id, kind="cell.set", actor=access.actor)
     board = _fresh_board(session, access.board.id)
-    activity = _owned(session, Activity, board.id, activity_id, "activity")
-    _owned(session, Phase, board.id, phase_id, "phase")
-    _owned(session, TeamFunction, board.id, function_id, "function")
+    activity, _, _ = cell_target(session, board.id, activity_id, phase_id, function_id)
     check_agreeable(board, activity)
     before = session.exec(
         select(Cell.slots).where(
@@ -374,10 +355,10 @@ def accept(
         )
     }
     if activity_id is not None:
-        activity = _owned(session, Activity, board.id, activity_id, "activity")
+        activity = owned(session, Activity, board.id, activity_id, "activity")
         check_agreeable(board, activity)
     if phase_id is not None:
-        _owned(session, Phase, board.id, phase_id, "phase")
+        owned(session, Phase, board.id, phase_id, "phase")
     people = session.exec(
         select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
     ).one()
@@ -430,7 +411,7 @@ def revote(session: Session, *, access: Access, activity_id: int) -> int:
     _require_workshop(board)
     if board.round not in (r.REVEAL, r.AGREED):
         raise Conflict("A re-vote happens after the reveal")
-    activity = _owned(session, Activity, board.id, activity_id, "activity")
+    activity = owned(session, Activity, board.id, activity_id, "activity")
     cleared = session.execute(delete(Proposal).where(Proposal.activity_id == activity.id)).rowcount
     session.execute(delete(Agreement).where(Agreement.activity_id == activity.id))
     activity.revoting = True
@@ -446,7 +427,7 @@ def reveal_activity(session: Session, *, access: Access, activity_id: int) -> in
     )
     board = _fresh_board(session, access.board.id)
     _require_workshop(board)
-    activity = _owned(session, Activity, board.id, activity_id, "activity")
+    activity = owned(session, Activity, board.id, activity_id, "activity")
     if not activity.revoting:
         raise Conflict(f"{activity.name} is not being re-voted")
     activity.revoting = False
@@ -468,7 +449,7 @@ def spotlight(
     change = changes.start(session, board_id=access.board.id, kind="spotlight", actor=access.actor)
     board = _fresh_board(session, access.board.id)
     if activity_id is not None:
-        _owned(session, Activity, board.id, activity_id, "activity")
+        owned(session, Activity, board.id, activity_id, "activity")
     board.spotlight_activity_id = activity_id
     if minutes is not None:
         board.timebox_ends_at = datetime.now(UTC) + timedelta(minutes=minutes)
@@ -504,7 +485,7 @@ def add_comment(session: Session, *, access: Access, activity_id: int, text: str
     change = changes.start(
         session, board_id=access.board.id, kind="comment.added", actor=access.actor
     )
-    activity = _owned(session, Activity, access.board.id, activity_id, "activity")
+    activity = owned(session, Activity, access.board.id, activity_id, "activity")
     comment = Comment(
         board_id=access.board.id,
         activity_id=activity.id,
@@ -527,12 +508,12 @@ def set_rationale(
     change = changes.start(
         session, board_id=access.board.id, kind="rationale.set", actor=access.actor
     )
-    activity = _owned(session, Activity, access.board.id, activity_id, "activity")
+    activity = owned(session, Activity, access.board.id, activity_id, "activity")
     if phase_id is None:
         activity.rationale = text
         session.add(activity)
     else:
-        _owned(session, Phase, access.board.id, phase_id, "phase")
+        owned(session, Phase, access.board.id, phase_id, "phase")
         note = session.exec(
             select(PhaseNote).where(
                 PhaseNote.activity_id == activity.id, PhaseNote.phase_id == phase_id
@@ -561,7 +542,7 @@ def park(session: Session, *, access: Access, activity_id: int, decider: str) ->
     change = changes.start(
         session, board_id=access.board.id, kind="activity.parked", actor=access.actor
     )
-    activity = _owned(session, Activity, access.board.id, activity_id, "activity")
+    activity = owned(session, Activity, access.board.id, activity_id, "activity")
     activity.parked_decider = decider
     session.add(activity)
     changes.commit(session, change, {"activity_id": activity.id, "decider": decider})
