@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend.boards.models import Activity, Board, Phase, TeamFunction
 from backend.domain.frameworks import get_framework
@@ -24,12 +24,27 @@ def owned(session: Session, table: type[T], board_id: int, item_id: int | None, 
 
 def cell_target(
     session: Session, board_id: int, activity_id: int, phase_id: int, function_id: int
-) -> tuple[Activity, Phase, TeamFunction]:
-    return (
-        owned(session, Activity, board_id, activity_id, "activity"),
-        owned(session, Phase, board_id, phase_id, "phase"),
-        owned(session, TeamFunction, board_id, function_id, "function"),
-    )
+) -> tuple[int, int, int]:
+    """The (activity, phase, function) ids of one cell, all checked to be this board's, in
+    one query; when one is not, the slower path names which."""
+    ids = (activity_id, phase_id, function_id)
+    if all(0 < i <= MAX_ID for i in ids):
+        found = session.exec(
+            select(Activity.id, Phase.id, TeamFunction.id).where(
+                Activity.id == activity_id,
+                Activity.board_id == board_id,
+                Phase.id == phase_id,
+                Phase.board_id == board_id,
+                TeamFunction.id == function_id,
+                TeamFunction.board_id == board_id,
+            )
+        ).first()
+        if found is not None:
+            return ids
+    owned(session, Activity, board_id, activity_id, "activity")
+    owned(session, Phase, board_id, phase_id, "phase")
+    owned(session, TeamFunction, board_id, function_id, "function")
+    raise NotFound("No such cell on this board")  # not reached: one of the above raised
 
 
 def parse_letters(board: Board, letters: str | None) -> str:

@@ -161,36 +161,22 @@ def set_cell(
     """
     board = access.board
     slots = parse_letters(board, letters)
-    change = changes.start(session, board_id=board.id, kind="cell.set", actor=access.actor)
-    session.refresh(board)
-    if board.mode != "free":
-        raise Conflict(
-            "This board runs as a workshop: participants propose, the facilitator agrees"
-        )
-    activity, phase, function = cell_target(session, board.id, activity_id, phase_id, function_id)
+    change = changes.start(
+        session, board_id=board.id, kind="cell.set", actor=access.actor, mode="free"
+    )
+    a, p, f = cell_target(session, board.id, activity_id, phase_id, function_id)
     cell = session.exec(
-        select(Cell).where(
-            Cell.activity_id == activity.id,
-            Cell.phase_id == phase.id,
-            Cell.function_id == function.id,
-        )
+        select(Cell).where(Cell.activity_id == a, Cell.phase_id == p, Cell.function_id == f)
     ).first()
     data = {
-        "activity_id": activity.id,
-        "phase_id": phase.id,
-        "function_id": function.id,
+        "activity_id": a,
+        "phase_id": p,
+        "function_id": f,
         "slots": slots,
         "before": cell.slots if cell else "",
     }
     if cell is None and slots:
-        cell = Cell(
-            board_id=board.id,
-            activity_id=activity.id,
-            phase_id=phase.id,
-            function_id=function.id,
-            slots=slots,
-        )
-        session.add(cell)
+        session.add(Cell(board_id=board.id, activity_id=a, phase_id=p, function_id=f, slots=slots))
     elif cell is not None:
         cell.slots = slots
         cell.updated_at = utcnow()

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from backend.boards.models import Board
 from backend.changes.models import Change
-from backend.errors import NotFound
+from backend.errors import Conflict, NotFound
 from backend.live import broker
 
 
@@ -33,15 +33,31 @@ class Actor:
 SYSTEM = Actor(name="Lockstep", role="system")
 
 
-def start(session: Session, *, board_id: int, kind: str, actor: Actor) -> Change:
-    seq = session.execute(
+MODE_REFUSALS = {
+    "free": "This board runs as a workshop: participants propose, the facilitator agrees",
+    "workshop": "This board is in free mode; switch it to workshop mode first",
+}
+
+
+def start(
+    session: Session, *, board_id: int, kind: str, actor: Actor, mode: str | None = None
+) -> Change:
+    """Take the board's write lock and its next sequence number.
+
+    With ``mode``, also refuse (409) unless the board is in that mode right now; the check
+    rides on the same statement, so it costs no extra round trip.
+    """
+    row = session.execute(
         update(Board)
         .where(col(Board.id) == board_id)
         .values(last_seq=Board.last_seq + 1)
-        .returning(Board.last_seq)
-    ).scalar_one_or_none()
-    if seq is None:
+        .returning(Board.last_seq, Board.mode)
+    ).first()
+    if row is None:
         raise NotFound("This board no longer exists")
+    seq, current_mode = row
+    if mode is not None and current_mode != mode:
+        raise Conflict(MODE_REFUSALS[mode])
     change = Change(
         board_id=board_id,
         seq=seq,

@@ -152,7 +152,8 @@ def propose(
     )
     board = _fresh_board(session, access.board.id)
     _require_workshop(board)
-    activity, _, _ = cell_target(session, board.id, activity_id, phase_id, function_id)
+    cell_target(session, board.id, activity_id, phase_id, function_id)
+    activity = session.get(Activity, activity_id)
     if not (
         board.round == r.PROPOSE or (activity.revoting and board.round in (r.REVEAL, r.AGREED))
     ):
@@ -294,7 +295,8 @@ def agree_cell(
     slots = parse_letters(access.board, letters)
     change = changes.start(session, board_id=access.board.id, kind="cell.set", actor=access.actor)
     board = _fresh_board(session, access.board.id)
-    activity, _, _ = cell_target(session, board.id, activity_id, phase_id, function_id)
+    cell_target(session, board.id, activity_id, phase_id, function_id)
+    activity = session.get(Activity, activity_id)
     check_agreeable(board, activity)
     before = session.exec(
         select(Cell.slots).where(
