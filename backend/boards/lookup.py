@@ -30,13 +30,14 @@ def cell_target(
     ids = (activity_id, phase_id, function_id)
     if all(0 < i <= MAX_ID for i in ids):
         found = session.exec(
-            select(Activity.id, Phase.id, TeamFunction.id).where(
-                Activity.id == activity_id,
+            select(Activity.id, Phase.id, TeamFunction.id)
+            .join(Phase, Phase.board_id == Activity.board_id)
+            .join(TeamFunction, TeamFunction.board_id == Activity.board_id)
+            .where(
                 Activity.board_id == board_id,
+                Activity.id == activity_id,
                 Phase.id == phase_id,
-                Phase.board_id == board_id,
                 TeamFunction.id == function_id,
-                TeamFunction.board_id == board_id,
             )
         ).first()
         if found is not None:
