@@ -471,7 +471,7 @@ def main() -> None:
             timed_get(floor.url, "/table?rows=20&cols=8", 30)
         )
         hdr = {"Authorization": f"Bearer {btok}"}
-        for fmt in ("csv", "json"):
+        for fmt in ("csv", "json", "xlsx", "md"):
             render[f"big_export_{fmt}"] = asyncio.run(
                 timed_get(lock.url, f"/api/boards/{bid}/export.{fmt}", 5, hdr)
             )

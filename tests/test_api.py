@@ -408,3 +408,33 @@ def test_duplicate_activities_at_creation_are_refused(client):
         headers={"HX-Request": "true"},
     )
     assert r.status_code == 422 and "listed twice" in r.text
+
+
+def test_all_export_formats_download(client):
+    import io
+
+    import openpyxl
+
+    board = make_board(client, **SMALL)
+    set_cell(client, board, board.facilitator, "Pricing", "Launch", "PMM", "OD")
+    base = f"/api/boards/{board.id}"
+    r = client.get(f"{base}/export.xlsx", headers=auth(board.facilitator))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxml")
+    assert openpyxl.load_workbook(io.BytesIO(r.content))["Launch"]["C2"].value == "OD"
+    r = client.get(f"{base}/export.md?token={board.facilitator}")
+    assert r.status_code == 200 and "| Pricing |   | OD |" in r.text
+    r = client.get(f"{base}/export.wide.csv", headers=auth(board.facilitator))
+    assert r.status_code == 200 and "Launch · PMM" in r.text
+    assert client.get(f"{base}/export.xlsx").status_code == 401
+    # A published version exports through its viewer link.
+    v = client.post(
+        f"{base}/versions", headers=auth(board.facilitator), json={"label": "Q4"}
+    ).json()
+    token = v["viewer_url"].split("/v/")[1].split("/")[0]
+    r = client.get(f"/api/view/{token}/1/export.xlsx")
+    assert (
+        r.status_code == 200
+        and openpyxl.load_workbook(io.BytesIO(r.content))["Launch"]["C2"].value == "OD"
+    )
+    assert "Q4" in client.get(f"/api/view/{token}/1/export.md").text
+    assert client.get(f"/api/view/{token}/1/export.pdfx").status_code == 404

@@ -41,3 +41,20 @@ def to_csv(view: MatrixView) -> str:
     for row in long_rows(view):
         writer.writerow({k: neutralise(v) for k, v in row.items()})
     return out.getvalue()
+
+
+def to_csv_wide(doc: dict) -> str:  # type: ignore[type-arg]
+    """Wide layout: one row per activity, a column per phase × function (UTF-8 with BOM)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = [f"{p} · {f}" for p in doc["phases"] for f in doc["functions"]]
+    writer.writerow([neutralise(x) for x in ("activity", *columns, "rationale")])
+    for a in doc["activities"]:
+        cells = [
+            a.get("cells", {}).get(p, {}).get(f, "")
+            for p in doc["phases"]
+            for f in doc["functions"]
+        ]
+        writer.writerow([neutralise(x) for x in (a["name"], *cells, a.get("rationale", ""))])
+    return out.getvalue()

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 
 from backend.boards.queries import load_matrix
 from backend.db import SessionDep
-from backend.exports import csv_export, json_export
+from backend.exports import csv_export, json_export, markdown_export, xlsx_export
+from backend.exports.document import Doc
 from backend.security import AccessDep
 
 router = APIRouter(prefix="/api", tags=["exports"])
@@ -42,3 +43,67 @@ def export_json(session: SessionDep, access: AccessDep) -> Response:
     view = load_matrix(session, access.board, with_participants=False)
     body = json.dumps(json_export.to_dict(view), ensure_ascii=False, indent=2)
     return download(body, "application/json", filename(view.board.title, "json"))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def document_download(doc: Doc, fmt: str) -> Response:
+    """One document in one of the formats made from the shared document shape."""
+    name = doc["title"] + (f" {doc['version']['label']}" if doc.get("version") else "")
+    if fmt == "xlsx":
+        return Response(
+            xlsx_export.to_xlsx(doc),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{filename(name, "xlsx")}"'},
+        )
+    if fmt == "md":
+        return download(
+            markdown_export.to_markdown(doc), "text/markdown; charset=utf-8", filename(name, "md")
+        )
+    if fmt == "wide.csv":
+        return download(
+            csv_export.to_csv_wide(doc), "text/csv; charset=utf-8", filename(name + " wide", "csv")
+        )
+    if fmt == "json":
+        return download(
+            json.dumps(doc, ensure_ascii=False, indent=2),
+            "application/json",
+            filename(name, "json"),
+        )
+    from backend.errors import NotFound
+
+    raise NotFound(f"Unknown export format {fmt!r}; use xlsx, md, wide.csv or json")
+
+
+@router.get("/boards/{board_id}/export.xlsx", summary="The matrix as XLSX (a sheet per phase)")
+def export_xlsx(session: SessionDep, access: AccessDep) -> Response:
+    return document_download(
+        json_export.to_dict(load_matrix(session, access.board, with_participants=False)), "xlsx"
+    )
+
+
+@router.get("/boards/{board_id}/export.md", summary="The matrix as Markdown (a table per phase)")
+def export_markdown(session: SessionDep, access: AccessDep) -> Response:
+    return document_download(
+        json_export.to_dict(load_matrix(session, access.board, with_participants=False)), "md"
+    )
+
+
+@router.get("/boards/{board_id}/export.wide.csv", summary="The matrix as CSV, one row per activity")
+def export_wide_csv(session: SessionDep, access: AccessDep) -> Response:
+    return document_download(
+        json_export.to_dict(load_matrix(session, access.board, with_participants=False)), "wide.csv"
+    )
+
+
+@router.get(
+    "/view/{viewer_token}/{number}/export.{fmt}",
+    tags=["viewer"],
+    summary="A published version as xlsx, md, wide.csv or json",
+)
+def export_version(viewer_token: str, number: int, fmt: str, session: SessionDep) -> Response:
+    from backend.workshop.viewer import board_for_viewer, version_of
+
+    board = board_for_viewer(session, viewer_token)
+    return document_download(json.loads(version_of(session, board, number).snapshot), fmt)
