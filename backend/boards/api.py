@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from backend.boards import schemas as s
 from backend.boards import service
@@ -14,6 +15,7 @@ from backend.changes.service import change_data, changes_after
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Forbidden
+from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
 from backend.participants import service as participants
 from backend.security import AccessDep
 from backend.workshop.service import edit_cell
@@ -108,6 +110,10 @@ def create_board(body: s.BoardCreate, request: Request, session: SessionDep) -> 
         functions=body.functions,
         activities=specs,
     )
+    return created(request, board)
+
+
+def created(request: Request, board) -> s.BoardCreated:  # type: ignore[no-untyped-def]
     urls = links(request, board)
     return s.BoardCreated(
         id=board.id,
@@ -118,6 +124,22 @@ def create_board(body: s.BoardCreate, request: Request, session: SessionDep) -> 
         facilitator_url=urls["facilitator"],
         join_url=urls["join"],
     )
+
+
+@router.post(
+    "/import",
+    status_code=201,
+    response_model=s.BoardCreated,
+    responses=ERRORS,
+    summary="A new board from a Lockstep JSON export or a long CSV export (multipart file)",
+)
+async def import_board(
+    request: Request, session: SessionDep, file: UploadFile = File(...), title: str = Form("")
+) -> s.BoardCreated:
+    raw = await file.read(MAX_IMPORT_BYTES + 1)
+    spec = parse_upload(raw, file.filename or "", title=title or None)
+    board = await run_in_threadpool(create_from_spec, session, spec)
+    return created(request, board)
 
 
 @router.get("/boards/{board_id}", response_model=s.BoardOut, responses=ERRORS)

@@ -29,6 +29,7 @@ from backend.validation import (
     MAX_FUNCTIONS,
     MAX_PHASE_NAME,
     MAX_PHASES,
+    MAX_RATIONALE,
     MAX_TITLE,
     clean_list,
     clean_text,
@@ -43,6 +44,7 @@ class ActivitySpec:
     name: str
     description: str = ""
     sources: tuple[str, ...] = ()
+    rationale: str = ""
 
 
 def catalogue_specs() -> list[ActivitySpec]:
@@ -59,7 +61,10 @@ def create_board(
     activities: list[ActivitySpec] | None = None,
     is_demo: bool = False,
     actor: Actor = SYSTEM,
+    cells: dict[tuple[str, str, str], str] | None = None,
 ) -> Board:
+    """A new board, in one transaction. ``cells`` (for imports) maps (activity, phase,
+    function) names to slot codes."""
     title = clean_text(title, what="Board title", max_len=MAX_TITLE)
     try:
         get_framework(framework)
@@ -85,6 +90,9 @@ def create_board(
             clean_text(s.name, what="Activity name", max_len=MAX_ACTIVITY_NAME),
             clean_text(s.description, what="Description", max_len=MAX_DESCRIPTION, required=False),
             tuple(s.sources),
+            clean_text(
+                s.rationale, what="Rationale", max_len=MAX_RATIONALE, required=False, multiline=True
+            ),
         )
         for s in specs
     ]
@@ -108,17 +116,33 @@ def create_board(
         session.add(Phase(board_id=board.id, name=name, position=i))
     for i, name in enumerate(function_names):
         session.add(TeamFunction(board_id=board.id, name=name, position=i))
+    made = {}
     for i, spec in enumerate(clean_specs):
-        session.add(
-            Activity(
-                board_id=board.id,
-                name=spec.name,
-                description=spec.description,
-                sources="\n".join(spec.sources),
-                position=i,
-            )
+        made[spec.name] = Activity(
+            board_id=board.id,
+            name=spec.name,
+            description=spec.description,
+            sources="\n".join(spec.sources),
+            rationale=spec.rationale,
+            position=i,
         )
-    changes.commit(session, change, {"title": title})
+        session.add(made[spec.name])
+    if cells:
+        session.flush()
+        phase_ids = {p.name: p.id for p in ordered(session, Phase, board.id)}
+        function_ids = {f.name: f.id for f in ordered(session, TeamFunction, board.id)}
+        for (a, p, f), slots in cells.items():
+            if slots:
+                session.add(
+                    Cell(
+                        board_id=board.id,
+                        activity_id=made[a].id,
+                        phase_id=phase_ids[p],
+                        function_id=function_ids[f],
+                        slots=slots,
+                    )
+                )
+    changes.commit(session, change, {"title": title, "imported_cells": len(cells or {})})
     return board
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import select
+from starlette.concurrency import run_in_threadpool
 
 from backend import render_cache
 from backend.boards import service
@@ -18,7 +19,8 @@ from backend.catalogue.loader import load_catalogue
 from backend.config import get_settings
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
-from backend.errors import NotFound
+from backend.errors import Invalid, NotFound
+from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
 from backend.live.render import cell_fragments
 from backend.security import Access, AccessDep
 from backend.validation import MAX_TITLE, is_token
@@ -160,6 +162,21 @@ def create_board(
         functions=None if functions is None else functions.splitlines(),
         activities=specs,
     )
+    return redirect(request, f"/f/{board.facilitator_token}")
+
+
+@router.post("/boards/import")
+async def import_board(
+    request: Request,
+    session: SessionDep,
+    file: Annotated[UploadFile | None, File()] = None,
+    title: Annotated[str, Form()] = "",
+) -> Response:
+    if file is None or not file.filename:
+        raise Invalid("Choose a Lockstep JSON export or a long CSV export to import")
+    raw = await file.read(MAX_IMPORT_BYTES + 1)
+    spec = parse_upload(raw, file.filename, title=title or None)
+    board = await run_in_threadpool(create_from_spec, session, spec)
     return redirect(request, f"/f/{board.facilitator_token}")
 
 

@@ -1,0 +1,214 @@
+"""Importing a board from a Lockstep JSON export or a long-layout CSV export.
+
+A file is checked whole before anything is written; the first problem is reported with
+where it is (the activity, or the CSV row) and nothing is created.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend.boards.service import ActivitySpec
+from backend.domain.frameworks import FRAMEWORKS, Framework, get_framework
+from backend.domain.rules import check_cell_group
+from backend.errors import Invalid
+from backend.exports.csv_export import LONG_COLUMNS
+from backend.exports.json_export import FORMAT
+from backend.exports.safe import FORMULA_STARTS
+
+MAX_IMPORT_BYTES = 2_000_000
+
+
+@dataclass
+class ImportSpec:
+    title: str
+    framework: str
+    phases: list[str]
+    functions: list[str]
+    activities: list[ActivitySpec]
+    cells: dict[tuple[str, str, str], str] = field(default_factory=dict)  # names -> slots
+
+
+def _name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{where}: a name is missing")
+    return " ".join(value.split())
+
+
+def _unquote(value: str) -> str:
+    """Undo the export's formula guard (a leading quote before = + - @ tab CR)."""
+    return (
+        value[1:]
+        if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS)
+        else value
+    )
+
+
+def _slots(framework: Framework, letters: str, where: str) -> str:
+    try:
+        return framework.to_slots(letters)
+    except ValueError as exc:
+        raise Invalid(f"{where}: {exc}") from None
+
+
+def _check_published(spec: ImportSpec, framework: Framework) -> None:
+    """A published version was agreed: a pair with two owners (or DACI drivers) cannot be."""
+    names = {f: f for f in spec.functions}
+    for a in spec.activities:
+        for p in spec.phases:
+            row = {f: spec.cells.get((a.name, p, f), "") for f in spec.functions}
+            status = check_cell_group(framework, row, names)
+            for finding in status.findings:
+                if finding.code in ("many-owners", "many-drivers"):
+                    raise Invalid(
+                        f"{a.name} · {p}: {finding.message} — not allowed in a published version"
+                    )
+
+
+def _decode(raw: bytes) -> str:
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise Invalid(f"The file is too large ({len(raw):,} bytes; at most {MAX_IMPORT_BYTES:,})")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Invalid(f"The file is not UTF-8 text (byte {exc.start})") from None
+
+
+def parse_json(raw: bytes) -> ImportSpec:
+    try:
+        data = json.loads(_decode(raw))
+    except json.JSONDecodeError as exc:
+        raise Invalid(
+            f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise Invalid(f'Not a Lockstep board export (expected "format": "{FORMAT}")')
+    try:
+        framework = get_framework(str(data.get("framework", "")))
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    phases = [_name(p, f"phases[{i}]") for i, p in enumerate(_list(data, "phases"))]
+    functions = [_name(f, f"functions[{i}]") for i, f in enumerate(_list(data, "functions"))]
+    spec = ImportSpec(
+        title=_name(data.get("title"), "title"),
+        framework=framework.key,
+        phases=phases,
+        functions=functions,
+        activities=[],
+    )
+    for i, a in enumerate(_list(data, "activities")):
+        if not isinstance(a, dict):
+            raise Invalid(f"activities[{i}]: expected an object")
+        name = _name(a.get("name"), f"activities[{i}]")
+        where = f"activities[{i}] ({name})"
+        sources = a.get("sources") or []
+        if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+            raise Invalid(f"{where}: sources must be a list of file names")
+        spec.activities.append(
+            ActivitySpec(
+                name, str(a.get("description") or ""), tuple(sources), str(a.get("rationale") or "")
+            )
+        )
+        cells = a.get("cells") or {}
+        if not isinstance(cells, dict):
+            raise Invalid(f"{where}: cells must map phase -> function -> letters")
+        for phase, row in cells.items():
+            if phase not in phases:
+                raise Invalid(f"{where}: unknown phase {phase!r}")
+            if not isinstance(row, dict):
+                raise Invalid(f"{where} · {phase}: expected function -> letters")
+            for function, letters in row.items():
+                if function not in functions:
+                    raise Invalid(f"{where} · {phase}: unknown function {function!r}")
+                if not isinstance(letters, str):
+                    raise Invalid(f"{where} · {phase} · {function}: letters must be text")
+                spec.cells[(name, phase, function)] = _slots(
+                    framework, letters, f"{where} · {phase} · {function}"
+                )
+    if "version" in data:
+        _check_published(spec, framework)
+    return spec
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise Invalid(f"{key}: expected a list")
+    return value
+
+
+def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
+    text = _decode(raw)
+    reader = csv.DictReader(io.StringIO(text))
+    header = tuple(reader.fieldnames or ())
+    if header != LONG_COLUMNS:
+        raise Invalid(
+            f"Row 1: expected the columns {', '.join(LONG_COLUMNS)} (the long CSV export); got {', '.join(header) or 'none'}"
+        )
+    by_label = {f.label.lower(): f for f in FRAMEWORKS.values()}
+    framework: Framework | None = None
+    phases: list[str] = []
+    functions: list[str] = []
+    activities: dict[str, ActivitySpec] = {}
+    cells: dict[tuple[str, str, str], str] = {}
+    for n, row in enumerate(reader, start=2):
+        if None in row or any(v is None for v in row.values()):
+            raise Invalid(f"Row {n}: expected {len(LONG_COLUMNS)} columns")
+        fw = by_label.get(row["framework"].strip().lower())
+        if fw is None:
+            raise Invalid(f"Row {n}: unknown framework {row['framework']!r}")
+        if framework is not None and fw is not framework:
+            raise Invalid(f"Row {n}: framework {fw.label} differs from {framework.label} above")
+        framework = fw
+        a, p, f = (" ".join(_unquote(row[k]).split()) for k in ("activity", "phase", "function"))
+        if not (a and p and f):
+            raise Invalid(f"Row {n}: activity, phase and function are required")
+        if (a, p, f) in cells:
+            raise Invalid(f"Row {n}: {a} · {p} · {f} appears twice")
+        activities.setdefault(a, ActivitySpec(a))
+        if p not in phases:
+            phases.append(p)
+        if f not in functions:
+            functions.append(f)
+        cells[(a, p, f)] = _slots(fw, row["letters"], f"Row {n}")
+    if framework is None:
+        raise Invalid("The file has no rows")
+    return ImportSpec(
+        title=title,
+        framework=framework.key,
+        phases=phases,
+        functions=functions,
+        activities=list(activities.values()),
+        cells=cells,
+    )
+
+
+def parse_upload(raw: bytes, filename: str, *, title: str | None = None) -> ImportSpec:
+    """A JSON export or a long CSV export, told apart by name or, failing that, content."""
+    looks_json = filename.lower().endswith(".json") or raw.lstrip(
+        b"\xef\xbb\xbf \r\n\t"
+    ).startswith(b"{")
+    if looks_json:
+        spec = parse_json(raw)
+        if title:
+            spec.title = title
+        return spec
+    return parse_csv(raw, title=title or (filename.rsplit(".", 1)[0] or "Imported board"))
+
+
+def create_from_spec(session, spec: ImportSpec):  # type: ignore[no-untyped-def]
+    from backend.boards.service import create_board
+
+    return create_board(
+        session,
+        title=spec.title,
+        framework=spec.framework,
+        phases=spec.phases,
+        functions=spec.functions,
+        activities=spec.activities,
+        cells=spec.cells,
+    )
