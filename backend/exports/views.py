@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -107,3 +108,11 @@ def export_version(viewer_token: str, number: int, fmt: str, session: SessionDep
 
     board = board_for_viewer(session, viewer_token)
     return document_download(json.loads(version_of(session, board, number).snapshot), fmt)
+
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "lockstep-board.schema.json"
+
+
+@router.get("/schema/board.json", summary="JSON Schema of the board and version exports")
+def board_schema() -> Response:
+    return Response(SCHEMA_FILE.read_bytes(), media_type="application/schema+json")
