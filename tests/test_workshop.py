@@ -629,3 +629,52 @@ def test_a_proposing_participant_sees_rule_checks_on_their_own_proposals(client)
     for other in (ben, board.facilitator):
         page = client.get(f"/boards/{board.id}/live", headers=auth(other)).text
         assert "2 Owners" not in page
+
+
+def test_next_review_starts_from_what_was_agreed(client):
+    board = make_board(client, **ACTS)
+    tok = board.facilitator
+    client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(tok),
+        json={
+            "activity_id": board.activity("Pricing"),
+            "phase_id": board.phase("Launch"),
+            "function_id": board.function("PMM"),
+            "letters": "OD",
+        },
+    )
+    client.put(
+        f"/api/boards/{board.id}/rationale",
+        headers=auth(tok),
+        json={"activity_id": board.activity("Pricing"), "text": "Market facing"},
+    )
+    client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "2026-Q3"})
+    ana = join(client, board, "Ana", "PM")
+    assert (
+        client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(ana)).status_code == 403
+    )
+    assert (
+        client.post(f"/api/boards/{board.id}/versions/9/next", headers=auth(tok)).status_code == 404
+    )
+    r = client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(tok))
+    assert r.status_code == 201, r.text
+    nxt = r.json()
+    ntok = nxt["facilitator_token"]
+    d = client.get(f"/api/boards/{nxt['id']}", headers=auth(ntok)).json()
+    assert "review after 2026-Q3" in d["title"]
+    assert [a["name"] for a in d["activities"]] == ["Pricing", "Positioning"]
+    assert [c["letters"] for c in d["cells"]] == ["OD"]  # the agreed matrix carries over
+    w = client.get(f"/api/boards/{nxt['id']}/workshop", headers=auth(ntok)).json()
+    assert w["mode"] == "workshop" and w["round"] == "setup"
+    # A participant joining the next review starts with last quarter's values as proposals.
+    joined = client.post(
+        f"/api/join/{nxt['join_token']}",
+        json={"name": "Bo", "function_id": d["functions"][0]["id"]},
+    ).json()
+    mine = client.get(f"/api/boards/{nxt['id']}/workshop", headers=auth(joined["token"])).json()[
+        "proposals"
+    ]
+    assert [(p["letters"]) for p in mine] == ["OD"]
+    export = client.get(f"/api/boards/{nxt['id']}/export.json", headers=auth(ntok)).json()
+    assert export["activities"][0]["rationale"] == "Market facing"

@@ -36,6 +36,8 @@ class Board(SQLModel, table=True):
     auto_reveal: bool = Field(default=False)
     spotlight_activity_id: int | None = Field(default=None)
     timebox_ends_at: datetime | None = Field(default=None)
+    # The published version this board's review started from (quarter over quarter).
+    parent_version_id: int | None = Field(default=None, index=True)
     # Read-only link to the published versions; made on first publish.
     viewer_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
 

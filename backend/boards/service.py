@@ -62,6 +62,8 @@ def create_board(
     is_demo: bool = False,
     actor: Actor = SYSTEM,
     cells: dict[tuple[str, str, str], str] | None = None,
+    mode: str = "free",
+    parent_version_id: int | None = None,
 ) -> Board:
     """A new board, in one transaction. ``cells`` (for imports) maps (activity, phase,
     function) names to slot codes."""
@@ -107,6 +109,8 @@ def create_board(
         facilitator_token=new_token(),
         join_token=new_token(),
         is_demo=is_demo,
+        mode=mode,
+        parent_version_id=parent_version_id,
     )
     session.add(board)
     session.flush()

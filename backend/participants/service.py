@@ -49,7 +49,14 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
     )
     session.add(participant)
     session.flush()
-    changes.commit(session, change, {"id": participant.id, "name": name, "function": function.name})
+    from backend.workshop.review import prefill_proposals
+
+    prefilled = prefill_proposals(session, board=board, participant_id=participant.id)
+    changes.commit(
+        session,
+        change,
+        {"id": participant.id, "name": name, "function": function.name, "prefilled": prefilled},
+    )
     return participant
 
 

@@ -263,6 +263,20 @@ def post_version(
     return version_out(request, access.board, version)
 
 
+@router.post(
+    "/boards/{board_id}/versions/{number}/next",
+    status_code=201,
+    responses=ERRORS,
+    summary="Start the next review from a published version (facilitator)",
+)
+def post_next_review(number: int, request: Request, session: SessionDep, access: AccessDep) -> dict:  # type: ignore[type-arg]
+    from backend.boards.api import created
+    from backend.workshop.review import start_next_review
+
+    board = start_next_review(session, access=access, number=number)
+    return created(request, board).model_dump()
+
+
 @router.get("/boards/{board_id}/versions", response_model=list[ws.VersionOut], responses=ERRORS)
 def get_versions(request: Request, session: SessionDep, access: AccessDep) -> list[ws.VersionOut]:
     rows = session.exec(

@@ -169,3 +169,12 @@ def park(
 def publish(request: Request, session: SessionDep, access: AccessDep, label: Opt = "") -> Response:
     service.publish(session, access=access, label=label or None)
     return live_response(request, session, access)
+
+
+@router.post("/boards/{board_id}/versions/{number}/next")
+def next_review(request: Request, number: int, session: SessionDep, access: AccessDep) -> Response:
+    from backend.boards.views import redirect
+    from backend.workshop.review import start_next_review
+
+    board = start_next_review(session, access=access, number=number)
+    return redirect(request, f"/f/{board.facilitator_token}")

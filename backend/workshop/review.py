@@ -1,0 +1,112 @@
+"""The quarterly revisit: start the next review from a published version.
+
+The new board copies the version's activities (with sources and rationale), phases and
+functions, runs as a workshop, and starts from what was agreed: its agreed matrix is last
+version's, and everyone who joins finds their proposals already filled with it, so they
+only change what changed.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session
+
+from backend.boards.models import Board
+from backend.boards.service import ActivitySpec, create_board
+from backend.domain.frameworks import get_framework
+from backend.security import Access
+from backend.workshop import rounds as r
+from backend.workshop.models import Proposal, Version
+from backend.workshop.viewer import version_of
+
+
+def start_next_review(session: Session, *, access: Access, number: int) -> Board:
+    access.require_facilitator("start the next review")
+    version = version_of(session, access.board, number)
+    snap = json.loads(version.snapshot)
+    framework = get_framework(snap["framework"])
+    cells = {
+        (a["name"], p, f): framework.to_slots(letters)
+        for a in snap["activities"]
+        for p, row in a.get("cells", {}).items()
+        for f, letters in row.items()
+        if letters
+    }
+    board = create_board(
+        session,
+        title=f"{snap['title']} — review after {version.label}"[:120],
+        framework=framework.key,
+        phases=snap["phases"],
+        functions=snap["functions"],
+        activities=[
+            ActivitySpec(
+                a["name"],
+                a.get("description", ""),
+                tuple(a.get("sources", [])),
+                a.get("rationale", ""),
+            )
+            for a in snap["activities"]
+        ],
+        cells=cells,
+        actor=access.actor,
+        mode=r.WORKSHOP,
+        parent_version_id=version.id,
+    )
+    return board
+
+
+def prefill_proposals(session: Session, *, board: Board, participant_id: int) -> int:
+    """Give a newcomer to a next review their starting proposals: last version's agreed cells."""
+    if board.parent_version_id is None or board.mode != r.WORKSHOP:
+        return 0
+    version = session.get(Version, board.parent_version_id)
+    if version is None:
+        return 0
+    from backend.boards.models import Activity, Phase, TeamFunction
+    from backend.boards.queries import ordered
+
+    ids = {
+        "a": {x.name: x.id for x in ordered(session, Activity, board.id)},
+        "p": {x.name: x.id for x in ordered(session, Phase, board.id)},
+        "f": {x.name: x.id for x in ordered(session, TeamFunction, board.id)},
+    }
+    snap = json.loads(version.snapshot)
+    framework = get_framework(snap["framework"])
+    made = 0
+    for a in snap["activities"]:
+        for p, row in a.get("cells", {}).items():
+            for f, letters in row.items():
+                key = (ids["a"].get(a["name"]), ids["p"].get(p), ids["f"].get(f))
+                if None in key or not letters:
+                    continue  # renamed or removed on the new board since
+                session.add(
+                    Proposal(
+                        board_id=board.id,
+                        participant_id=participant_id,
+                        activity_id=key[0],
+                        phase_id=key[1],
+                        function_id=key[2],
+                        slots=framework.to_slots(letters),
+                    )
+                )
+                made += 1
+    return made
+
+
+def lineage(session: Session, board: Board) -> list[tuple[Board, Version]]:
+    """The versions this board's reviews came from, oldest first: (board, version) pairs."""
+    out = []
+    seen = set()
+    current = board
+    while current.parent_version_id and current.parent_version_id not in seen:
+        seen.add(current.parent_version_id)
+        version = session.get(Version, current.parent_version_id)
+        if version is None:
+            break
+        parent = session.get(Board, version.board_id)
+        if parent is None:
+            break
+        out.append((parent, version))
+        current = parent
+    return list(reversed(out))
