@@ -678,3 +678,41 @@ def test_next_review_starts_from_what_was_agreed(client):
     assert [(p["letters"]) for p in mine] == ["OD"]
     export = client.get(f"/api/boards/{nxt['id']}/export.json", headers=auth(ntok)).json()
     assert export["activities"][0]["rationale"] == "Market facing"
+
+
+def test_next_review_shows_what_changed_since_last_quarter(client):
+    board = make_board(client, **ACTS)
+    tok = board.facilitator
+    client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(tok),
+        json={
+            "activity_id": board.activity("Pricing"),
+            "phase_id": board.phase("Launch"),
+            "function_id": board.function("PMM"),
+            "letters": "OD",
+        },
+    )
+    client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "2026-Q3"})
+    nxt = client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(tok)).json()
+    ntok = nxt["facilitator_token"]
+    page = client.get(f"/boards/{nxt['id']}/live", headers=auth(ntok)).text
+    assert "Changes since 2026-Q3" in page and "none yet" in page
+    d = client.get(f"/api/boards/{nxt['id']}", headers=auth(ntok)).json()
+    ids = {x["name"]: x["id"] for x in d["phases"] + d["functions"] + d["activities"]}
+    # Changing the agreed matrix needs the workshop past its reveal.
+    for to in ("propose", "reveal"):
+        client.post(f"/api/boards/{nxt['id']}/round", headers=auth(ntok), json={"to": to})
+    r = client.post(
+        f"/boards/{nxt['id']}/cells",
+        headers={"HX-Request": "true", "X-Lockstep-Token": ntok},
+        data={
+            "activity_id": ids["Pricing"],
+            "phase_id": ids["Launch"],
+            "function_id": ids["PMM"],
+            "letters": "C",
+        },
+    )
+    assert r.status_code == 200 and "Pricing · Launch · PMM: Owner, Driver → Consulted" in r.text
+    page = client.get(f"/boards/{nxt['id']}/live", headers=auth(ntok)).text
+    assert "Pricing · Launch · PMM: Owner, Driver → Consulted" in page

@@ -7,6 +7,7 @@ broadcast at all).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -14,10 +15,13 @@ from sqlmodel import Session
 
 from backend.boards.queries import MatrixView, load_matrix
 from backend.domain.consensus import Spread, hot_list
+from backend.domain.diff import Diff, diff, matrix_of
 from backend.domain.rules import check_board
+from backend.exports.json_export import to_dict
 from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
 from backend.workshop import rounds as r
+from backend.workshop.models import Version
 from backend.workshop.queries import WorkshopView, load_workshop
 
 
@@ -27,6 +31,7 @@ class Screen:
     w: WorkshopView
     role: str | None = None
     own_view: bool = False  # a participant proposing: ``v`` holds their proposals and checks
+    since: tuple[str, Diff] | None = None  # (last version's label, what changed since it)
 
     @cached_property
     def function_ids(self) -> list[int]:
@@ -105,6 +110,7 @@ def load_screen(
         functions=view.functions,
         participants=view.participants,
     )
+    since = _since_last_version(session, board, view) if board.parent_version_id else None
     if role == PARTICIPANT and w.is_workshop and w.round == r.PROPOSE:
         # While proposing, the rule checks and counts speak of the person's own proposals.
         view = replace(view, cells=dict(w.own))
@@ -116,5 +122,15 @@ def load_screen(
             view.cells,
             view.names,
         )
-        return Screen(view, w, role, own_view=True)
-    return Screen(view, w, role)
+        own = Screen(view, w, role, own_view=True)
+        own.since = _since_last_version(session, board, view) if board.parent_version_id else None
+        return own
+    return Screen(view, w, role, since=since)
+
+
+def _since_last_version(session: Session, board, view: MatrixView) -> tuple[str, Diff] | None:  # type: ignore[no-untyped-def]
+    version = session.get(Version, board.parent_version_id)
+    if version is None:
+        return None
+    before = matrix_of(json.loads(version.snapshot))
+    return version.label, diff(before, matrix_of(to_dict(view)))
