@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -30,11 +29,6 @@ from backend.workshop.screen import Screen, load_screen
 from backend.workshop.service import edit_cell
 
 router = APIRouter(include_in_schema=False)
-
-
-def current_quarter(today: date | None = None) -> str:
-    today = today or date.today()
-    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
 def base_url(request: Request) -> str:
@@ -85,7 +79,7 @@ def screen_context(request: Request, screen: Screen, access: Access) -> dict[str
         "labels": rounds.LABELS,
         "forward": rounds.FORWARD.get(board.round) if board.mode == rounds.WORKSHOP else None,
         "back": rounds.BACK.get(board.round) if board.mode == rounds.WORKSHOP else None,
-        "default_label": current_quarter(),
+        "default_label": rounds.quarter_label(),
         "base_url": base_url(request),
     }
 
@@ -133,7 +127,7 @@ def home(request: Request) -> HTMLResponse:
         catalogue=load_catalogue(),
         default_phases=DEFAULT_PHASES,
         default_functions=DEFAULT_FUNCTIONS,
-        quarter=current_quarter(),
+        quarter=rounds.quarter_label(),
         limits={"title": MAX_TITLE},
     )
 

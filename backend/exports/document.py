@@ -20,11 +20,6 @@ def slot_of(doc: Doc) -> dict[str, str]:
     return {r["letter"]: r["slot"] for r in doc["roles"]}
 
 
-def role_names(doc: Doc, value: str) -> str:
-    names = {r["letter"]: r["name"] for r in doc["roles"]}
-    return " + ".join(names.get(ch, ch) for ch in value)
-
-
 def label(doc: Doc) -> str:
     version = doc.get("version")
     return f"{version['label']} (version {version['number']})" if version else "live board"

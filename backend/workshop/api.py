@@ -8,8 +8,8 @@ from sqlmodel import col, select
 from backend.boards.views import base_url
 from backend.db import SessionDep
 from backend.security import AccessDep
+from backend.workshop import discussion, publishing, service
 from backend.workshop import schemas as ws
-from backend.workshop import service
 from backend.workshop.models import Comment, Proposal, Version
 from backend.workshop.screen import load_screen
 
@@ -186,7 +186,7 @@ def post_reveal_activity(
 )
 def put_spotlight(body: ws.SpotlightIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     return {
-        "seq": service.spotlight(
+        "seq": discussion.spotlight(
             session, access=access, activity_id=body.activity_id, minutes=body.minutes
         )
     }
@@ -196,7 +196,7 @@ def put_spotlight(body: ws.SpotlightIn, session: SessionDep, access: AccessDep) 
     "/boards/{board_id}/timebox", responses=ERRORS, summary="Start or clear a timebox (facilitator)"
 )
 def put_timebox(body: ws.TimeboxIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
-    return {"seq": service.set_timebox(session, access=access, minutes=body.minutes)}
+    return {"seq": discussion.set_timebox(session, access=access, minutes=body.minutes)}
 
 
 @router.get("/boards/{board_id}/comments", response_model=list[ws.CommentOut], responses=ERRORS)
@@ -215,7 +215,7 @@ def get_comments(session: SessionDep, access: AccessDep) -> list[ws.CommentOut]:
     summary="Comment on an activity (participant or facilitator)",
 )
 def post_comment(body: ws.CommentIn, session: SessionDep, access: AccessDep) -> ws.CommentOut:
-    c = service.add_comment(session, access=access, activity_id=body.activity_id, text=body.text)
+    c = discussion.add_comment(session, access=access, activity_id=body.activity_id, text=body.text)
     return ws.CommentOut.model_validate(c, from_attributes=True)
 
 
@@ -226,7 +226,7 @@ def post_comment(body: ws.CommentIn, session: SessionDep, access: AccessDep) -> 
 )
 def put_rationale(body: ws.RationaleIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     return {
-        "seq": service.set_rationale(
+        "seq": discussion.set_rationale(
             session,
             access=access,
             activity_id=body.activity_id,
@@ -243,7 +243,7 @@ def put_rationale(body: ws.RationaleIn, session: SessionDep, access: AccessDep) 
 )
 def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     return {
-        "seq": service.park(
+        "seq": discussion.park(
             session, access=access, activity_id=body.activity_id, decider=body.decider
         )
     }
@@ -259,7 +259,7 @@ def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[st
 def post_version(
     body: ws.PublishIn, request: Request, session: SessionDep, access: AccessDep
 ) -> ws.VersionOut:
-    version = service.publish(session, access=access, label=body.label)
+    version = publishing.publish(session, access=access, label=body.label)
     return version_out(request, access.board, version)
 
 

@@ -92,21 +92,3 @@ def prefill_proposals(session: Session, *, board: Board, participant_id: int) ->
                 )
                 made += 1
     return made
-
-
-def lineage(session: Session, board: Board) -> list[tuple[Board, Version]]:
-    """The versions this board's reviews came from, oldest first: (board, version) pairs."""
-    out = []
-    seen = set()
-    current = board
-    while current.parent_version_id and current.parent_version_id not in seen:
-        seen.add(current.parent_version_id)
-        version = session.get(Version, current.parent_version_id)
-        if version is None:
-            break
-        parent = session.get(Board, version.board_id)
-        if parent is None:
-            break
-        out.append((parent, version))
-        current = parent
-    return list(reversed(out))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 SETUP, PROPOSE, REVEAL, AGREED, PUBLISHED = "setup", "propose", "reveal", "agreed", "published"
 ROUNDS = (SETUP, PROPOSE, REVEAL, AGREED, PUBLISHED)
 LABELS = {
@@ -27,3 +29,14 @@ def can_move(current: str, to: str) -> bool:
 def proposals_visible(round_: str) -> bool:
     """Whether everyone may see everyone's proposals (after the reveal)."""
     return round_ in (REVEAL, AGREED, PUBLISHED)
+
+
+def min_voters(participants: int) -> int:
+    """ "Everyone agreed" needs at least two people when two or more have joined."""
+    return min(2, max(participants, 1))
+
+
+def quarter_label(today: date | None = None) -> str:
+    """The calendar quarter, e.g. 2026-Q4: the default label of a published version."""
+    today = today or date.today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"

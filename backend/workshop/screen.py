@@ -110,8 +110,8 @@ def load_screen(
         functions=view.functions,
         participants=view.participants,
     )
-    since = _since_last_version(session, board, view) if board.parent_version_id else None
-    if role == PARTICIPANT and w.is_workshop and w.round == r.PROPOSE:
+    own_view = role == PARTICIPANT and w.is_workshop and w.round == r.PROPOSE
+    if own_view:
         # While proposing, the rule checks and counts speak of the person's own proposals.
         view = replace(view, cells=dict(w.own))
         view.check = check_board(
@@ -122,10 +122,9 @@ def load_screen(
             view.cells,
             view.names,
         )
-        own = Screen(view, w, role, own_view=True)
-        own.since = _since_last_version(session, board, view) if board.parent_version_id else None
-        return own
-    return Screen(view, w, role, since=since)
+    # "What changed since last version" compares with what this screen shows.
+    since = _since_last_version(session, board, view) if board.parent_version_id else None
+    return Screen(view, w, role, own_view=own_view, since=since)
 
 
 def _since_last_version(session: Session, board, view: MatrixView) -> tuple[str, Diff] | None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
-"""Running a workshop: mode and rounds, proposals, ready marks, reveal, agreeing cells,
-re-votes, spotlight and timebox, comments, rationale, parking, and publishing.
+"""Running a workshop: mode and rounds, proposals, ready marks, reveal, agreeing cells and
+re-votes. Discussion (spotlight, timebox, comments, rationale, parking) is in
+``discussion.py``; publishing in ``publishing.py``.
 
 Keyword-only functions; each checks who may act, takes the board's write lock with
 ``changes.start``, checks the round against the latest state, writes, and commits with
@@ -8,29 +9,20 @@ its change record.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
-from backend.boards.queries import load_matrix
 from backend.changes import service as changes
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.participants.models import Participant
-from backend.security import Access, new_token
-from backend.validation import MAX_RATIONALE, clean_text
+from backend.security import Access
 from backend.workshop import rounds as r
-from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
-from backend.workshop.snapshot import build_snapshot
-
-MAX_COMMENT = 1000
-MAX_TIMEBOX_MINUTES = 120
-MAX_LABEL = 40
+from backend.workshop.models import Agreement, Proposal
 
 
-def _fresh_board(session: Session, board_id: int) -> Board:
+def fresh_board(session: Session, board_id: int) -> Board:
     """The board as it is now, read after ``changes.start`` took its lock."""
     board = session.get(Board, board_id)
     if board is None:
@@ -54,7 +46,7 @@ def set_mode(
     if mode not in r.MODES:
         raise Invalid(f"Unknown mode {mode!r}; choose free or workshop")
     change = changes.start(session, board_id=access.board.id, kind="board.mode", actor=access.actor)
-    board = _fresh_board(session, access.board.id)
+    board = fresh_board(session, access.board.id)
     if board.mode != mode and board.round != r.SETUP:
         raise Conflict("The mode can only change during set-up; go back to the set-up round first")
     board.mode = mode
@@ -76,7 +68,7 @@ def move_round(session: Session, *, access: Access, to: str) -> int:
     change = changes.start(
         session, board_id=access.board.id, kind="round.changed", actor=access.actor
     )
-    board = _fresh_board(session, access.board.id)
+    board = fresh_board(session, access.board.id)
     _require_workshop(board)
     if not r.can_move(board.round, to):
         raise Conflict(
@@ -150,7 +142,7 @@ def propose(
     change = changes.start(
         session, board_id=access.board.id, kind="proposal.set", actor=access.actor
     )
-    board = _fresh_board(session, access.board.id)
+    board = fresh_board(session, access.board.id)
     _require_workshop(board)
     cell_target(session, board.id, activity_id, phase_id, function_id)
     activity = session.get(Activity, activity_id)
@@ -188,7 +180,7 @@ def set_ready(session: Session, *, access: Access, ready: bool) -> int:
     change = changes.start(
         session, board_id=access.board.id, kind="participant.ready", actor=access.actor
     )
-    board = _fresh_board(session, access.board.id)
+    board = fresh_board(session, access.board.id)
     if board.mode != r.WORKSHOP or board.round != r.PROPOSE:
         raise Conflict("Ready marks belong to the silent proposal round")
     me = session.get(Participant, access.participant.id)
@@ -268,11 +260,6 @@ def _set_cells(
             session.add(cell)
 
 
-def min_voters_for(participants: int) -> int:
-    """ "Everyone agreed" needs at least two people when two or more have joined."""
-    return min(2, max(participants, 1))
-
-
 def check_agreeable(board: Board, activity: Activity) -> None:
     _require_workshop(board)
     if board.round not in (r.REVEAL, r.AGREED):
@@ -294,7 +281,7 @@ def agree_cell(
     access.require_facilitator("set agreed values")
     slots = parse_letters(access.board, letters)
     change = changes.start(session, board_id=access.board.id, kind="cell.set", actor=access.actor)
-    board = _fresh_board(session, access.board.id)
+    board = fresh_board(session, access.board.id)
     cell_target(session, board.id, activity_id, phase_id, function_id)
     activity = session.get(Activity, activity_id)
     check_agreeable(board, activity)
@@ -339,7 +326,7 @@ def accept(
     change = changes.start(
         session, board_id=access.board.id, kind="cells.accepted", actor=access.actor
     )
-    board = _fresh_board(session, access.board.id)
+    board = fresh_board(session, access.board.id)
     _require_workshop(board)
     if board.round not in (r.REVEAL, r.AGREED):
         raise Conflict("Proposals are accepted after the reveal")
@@ -364,7 +351,7 @@ def accept(
     people = session.exec(
         select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
     ).one()
-    min_voters = min_voters_for(people)
+    min_voters = r.min_voters(people)
     taken, tied = [], []
     names = {
         f.id: f.name
@@ -409,7 +396,7 @@ def revote(session: Session, *, access: Access, activity_id: int) -> int:
     change = changes.start(
         session, board_id=access.board.id, kind="activity.revote", actor=access.actor
     )
-    board = _fresh_board(session, access.board.id)
+    board = fresh_board(session, access.board.id)
     _require_workshop(board)
     if board.round not in (r.REVEAL, r.AGREED):
         raise Conflict("A re-vote happens after the reveal")
@@ -427,7 +414,7 @@ def reveal_activity(session: Session, *, access: Access, activity_id: int) -> in
     change = changes.start(
         session, board_id=access.board.id, kind="activity.revealed", actor=access.actor
     )
-    board = _fresh_board(session, access.board.id)
+    board = fresh_board(session, access.board.id)
     _require_workshop(board)
     activity = owned(session, Activity, board.id, activity_id, "activity")
     if not activity.revoting:
@@ -436,170 +423,3 @@ def reveal_activity(session: Session, *, access: Access, activity_id: int) -> in
     session.add(activity)
     changes.commit(session, change, {"activity_id": activity.id})
     return change.seq
-
-
-# --- spotlight, timebox, discussion ------------------------------------------------------------
-
-
-def spotlight(
-    session: Session, *, access: Access, activity_id: int | None, minutes: float | None = None
-) -> int:
-    """Spotlight one activity (None clears), optionally starting a timebox of ``minutes``."""
-    access.require_facilitator("spotlight an activity")
-    if minutes is not None and not (0 < minutes <= MAX_TIMEBOX_MINUTES):
-        raise Invalid(f"A timebox is between 0 and {MAX_TIMEBOX_MINUTES} minutes")
-    change = changes.start(session, board_id=access.board.id, kind="spotlight", actor=access.actor)
-    board = _fresh_board(session, access.board.id)
-    if activity_id is not None:
-        owned(session, Activity, board.id, activity_id, "activity")
-    board.spotlight_activity_id = activity_id
-    if minutes is not None:
-        board.timebox_ends_at = datetime.now(UTC) + timedelta(minutes=minutes)
-    elif activity_id is None:
-        board.timebox_ends_at = None
-    session.add(board)
-    ends = board.timebox_ends_at.isoformat() if board.timebox_ends_at else None
-    changes.commit(session, change, {"activity_id": activity_id, "timebox_ends_at": ends})
-    return change.seq
-
-
-def set_timebox(session: Session, *, access: Access, minutes: float | None) -> int:
-    access.require_facilitator("set a timebox")
-    if minutes is not None and not (0 < minutes <= MAX_TIMEBOX_MINUTES):
-        raise Invalid(f"A timebox is between 0 and {MAX_TIMEBOX_MINUTES} minutes")
-    change = changes.start(session, board_id=access.board.id, kind="spotlight", actor=access.actor)
-    board = _fresh_board(session, access.board.id)
-    board.timebox_ends_at = (
-        None if minutes is None else datetime.now(UTC) + timedelta(minutes=minutes)
-    )
-    session.add(board)
-    ends = board.timebox_ends_at.isoformat() if board.timebox_ends_at else None
-    changes.commit(
-        session, change, {"activity_id": board.spotlight_activity_id, "timebox_ends_at": ends}
-    )
-    return change.seq
-
-
-def add_comment(session: Session, *, access: Access, activity_id: int, text: str) -> Comment:
-    if access.role not in ("facilitator", "participant"):
-        raise Forbidden("Viewers cannot comment")
-    text = clean_text(text, what="Comment", max_len=MAX_COMMENT, multiline=True)
-    change = changes.start(
-        session, board_id=access.board.id, kind="comment.added", actor=access.actor
-    )
-    activity = owned(session, Activity, access.board.id, activity_id, "activity")
-    comment = Comment(
-        board_id=access.board.id,
-        activity_id=activity.id,
-        author=access.actor.name,
-        author_role=access.role,
-        text=text,
-    )
-    session.add(comment)
-    session.flush()
-    changes.commit(session, change, {"activity_id": activity.id, "comment_id": comment.id})
-    return comment
-
-
-def set_rationale(
-    session: Session, *, access: Access, activity_id: int, text: str, phase_id: int | None = None
-) -> int:
-    """The decision's rationale for an activity, or for one phase of it where it differs."""
-    access.require_facilitator("record a rationale")
-    text = clean_text(text, what="Rationale", max_len=MAX_RATIONALE, required=False, multiline=True)
-    change = changes.start(
-        session, board_id=access.board.id, kind="rationale.set", actor=access.actor
-    )
-    activity = owned(session, Activity, access.board.id, activity_id, "activity")
-    if phase_id is None:
-        activity.rationale = text
-        session.add(activity)
-    else:
-        owned(session, Phase, access.board.id, phase_id, "phase")
-        note = session.exec(
-            select(PhaseNote).where(
-                PhaseNote.activity_id == activity.id, PhaseNote.phase_id == phase_id
-            )
-        ).first()
-        if not text:
-            if note is not None:
-                session.delete(note)
-        elif note is None:
-            session.add(
-                PhaseNote(
-                    board_id=access.board.id, activity_id=activity.id, phase_id=phase_id, text=text
-                )
-            )
-        else:
-            note.text = text
-            session.add(note)
-    changes.commit(session, change, {"activity_id": activity.id, "phase_id": phase_id})
-    return change.seq
-
-
-def park(session: Session, *, access: Access, activity_id: int, decider: str) -> int:
-    """Park an activity as open, naming who will decide; an empty decider un-parks it."""
-    access.require_facilitator("park an item")
-    decider = clean_text(decider, what="Decider", max_len=60, required=False)
-    change = changes.start(
-        session, board_id=access.board.id, kind="activity.parked", actor=access.actor
-    )
-    activity = owned(session, Activity, access.board.id, activity_id, "activity")
-    activity.parked_decider = decider
-    session.add(activity)
-    changes.commit(session, change, {"activity_id": activity.id, "decider": decider})
-    return change.seq
-
-
-# --- publishing ---------------------------------------------------------------------------------
-
-
-def publish(session: Session, *, access: Access, label: str | None = None) -> Version:
-    """Freeze the agreed matrix, rationale and open items as a new immutable version."""
-    access.require_facilitator("publish")
-    label = clean_text(label or default_label(), what="Version label", max_len=MAX_LABEL)
-    change = changes.start(
-        session, board_id=access.board.id, kind="version.published", actor=access.actor
-    )
-    board = _fresh_board(session, access.board.id)
-    if board.mode == r.WORKSHOP and board.round not in r.PUBLISHABLE:
-        raise Conflict("Publish after the reveal: there is no agreed matrix yet")
-    number = (
-        session.exec(select(func.max(Version.number)).where(Version.board_id == board.id)).one()
-        or 0
-    ) + 1
-    snapshot = build_snapshot(
-        session,
-        load_matrix(session, board),
-        label=label,
-        number=number,
-        published_by=access.actor.name,
-    )
-    version = Version(
-        board_id=board.id,
-        number=number,
-        label=label,
-        published_by=access.actor.name,
-        open_items=len(snapshot["open_items"]),
-        snapshot=snapshot_json(snapshot),
-    )
-    session.add(version)
-    if board.viewer_token is None:
-        board.viewer_token = new_token()
-    if board.mode == r.WORKSHOP:
-        board.round = r.PUBLISHED
-    session.add(board)
-    session.flush()
-    changes.commit(session, change, {"version": number, "label": label})
-    return version
-
-
-def default_label(today: datetime | None = None) -> str:
-    today = today or datetime.now(UTC)
-    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
-
-
-def snapshot_json(snapshot: dict) -> str:  # type: ignore[type-arg]
-    import json
-
-    return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))

@@ -12,7 +12,7 @@ from backend.boards.views import live_response
 from backend.db import SessionDep
 from backend.errors import Invalid
 from backend.security import AccessDep
-from backend.workshop import service
+from backend.workshop import discussion, publishing, service
 
 router = APIRouter(include_in_schema=False)
 Opt = Annotated[str, Form()]
@@ -105,7 +105,7 @@ def spotlight(
     activity_id: Opt = "",
     minutes: Opt = "",
 ) -> Response:
-    service.spotlight(
+    discussion.spotlight(
         session,
         access=access,
         activity_id=_int(activity_id, "activity_id"),
@@ -118,7 +118,7 @@ def spotlight(
 def timebox(
     request: Request, session: SessionDep, access: AccessDep, minutes: Opt = ""
 ) -> Response:
-    service.set_timebox(session, access=access, minutes=_float(minutes, "minutes"))
+    discussion.set_timebox(session, access=access, minutes=_float(minutes, "minutes"))
     return live_response(request, session, access)
 
 
@@ -126,7 +126,7 @@ def timebox(
 def comment(
     request: Request, session: SessionDep, access: AccessDep, activity_id: Opt = "", text: Opt = ""
 ) -> Response:
-    service.add_comment(
+    discussion.add_comment(
         session, access=access, activity_id=_int(activity_id, "activity_id") or 0, text=text
     )
     return live_response(request, session, access)
@@ -141,7 +141,7 @@ def rationale(
     phase_id: Opt = "",
     text: Opt = "",
 ) -> Response:
-    service.set_rationale(
+    discussion.set_rationale(
         session,
         access=access,
         activity_id=_int(activity_id, "activity_id") or 0,
@@ -159,7 +159,7 @@ def park(
     activity_id: Opt = "",
     decider: Opt = "",
 ) -> Response:
-    service.park(
+    discussion.park(
         session, access=access, activity_id=_int(activity_id, "activity_id") or 0, decider=decider
     )
     return live_response(request, session, access)
@@ -167,7 +167,7 @@ def park(
 
 @router.post("/boards/{board_id}/publish", response_class=HTMLResponse)
 def publish(request: Request, session: SessionDep, access: AccessDep, label: Opt = "") -> Response:
-    service.publish(session, access=access, label=label or None)
+    publishing.publish(session, access=access, label=label or None)
     return live_response(request, session, access)
 
 

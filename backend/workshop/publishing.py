@@ -1,0 +1,64 @@
+"""Publishing: the agreed matrix, rationale and open items frozen as an immutable version."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from backend.boards.queries import load_matrix
+from backend.changes import service as changes
+from backend.errors import Conflict
+from backend.security import Access, new_token
+from backend.validation import clean_text
+from backend.workshop import rounds as r
+from backend.workshop.models import Version
+from backend.workshop.service import fresh_board
+from backend.workshop.snapshot import build_snapshot
+
+MAX_LABEL = 40
+
+
+def publish(session: Session, *, access: Access, label: str | None = None) -> Version:
+    """Freeze the agreed matrix, rationale and open items as a new immutable version."""
+    access.require_facilitator("publish")
+    label = clean_text(label or r.quarter_label(), what="Version label", max_len=MAX_LABEL)
+    change = changes.start(
+        session, board_id=access.board.id, kind="version.published", actor=access.actor
+    )
+    board = fresh_board(session, access.board.id)
+    if board.mode == r.WORKSHOP and board.round not in r.PUBLISHABLE:
+        raise Conflict("Publish after the reveal: there is no agreed matrix yet")
+    number = (
+        session.exec(select(func.max(Version.number)).where(Version.board_id == board.id)).one()
+        or 0
+    ) + 1
+    snapshot = build_snapshot(
+        session,
+        load_matrix(session, board),
+        label=label,
+        number=number,
+        published_by=access.actor.name,
+    )
+    version = Version(
+        board_id=board.id,
+        number=number,
+        label=label,
+        published_by=access.actor.name,
+        open_items=len(snapshot["open_items"]),
+        snapshot=snapshot_json(snapshot),
+    )
+    session.add(version)
+    if board.viewer_token is None:
+        board.viewer_token = new_token()
+    if board.mode == r.WORKSHOP:
+        board.round = r.PUBLISHED
+    session.add(board)
+    session.flush()
+    changes.commit(session, change, {"version": number, "label": label})
+    return version
+
+
+def snapshot_json(snapshot: dict) -> str:  # type: ignore[type-arg]
+    return json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))
