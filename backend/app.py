@@ -20,7 +20,9 @@ from backend.boards import views as boards_views
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.errors import LockstepError
+from backend.exports import print_views
 from backend.exports import views as exports_views
+from backend.history import views as history_views
 from backend.live import broker as broker_module
 from backend.live import views as live_views
 from backend.live.hub import Hub
@@ -197,6 +199,8 @@ def create_app() -> FastAPI:
         )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(history_views.router)  # before /v/{token}/{number}
+    app.include_router(print_views.router)
     app.include_router(workshop_pages.router)
     app.include_router(workshop_views.router)  # before boards: /boards/{id}/{kind} is generic
     app.include_router(boards_views.router)

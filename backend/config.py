@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     # Per-subscriber queue size; a client that falls further behind gets a full refresh.
     subscriber_queue: int = 256
     sse_ping_seconds: float = 15.0
+    # Server-side PDF export prints the print page with headless Chromium (Debian's
+    # ``chromium``); empty: look for it on PATH. Without it, browsers still print to PDF.
+    chromium_path: str = ""
+    pdf_timeout_seconds: float = 60.0
 
     @property
     def is_sqlite(self) -> bool:

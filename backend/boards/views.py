@@ -20,6 +20,7 @@ from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Invalid, NotFound
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
+from backend.history.lineage import history_token
 from backend.live.render import cell_fragments
 from backend.security import Access, AccessDep
 from backend.validation import MAX_TITLE, is_token
@@ -91,6 +92,7 @@ def board_page(request: Request, session: SessionDep, access: Access) -> HTMLRes
         "board.html",
         token=access.token,
         links=links(request, access.board),
+        history_token=history_token(session, access.board),
         **screen_context(request, screen, access),
     )
 

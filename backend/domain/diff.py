@@ -81,3 +81,63 @@ def describe(change: CellChange, names: dict[str, str]) -> str:
     before = ", ".join(names.get(ch, ch) for ch in change.before) or "no role"
     after = ", ".join(names.get(ch, ch) for ch in change.after) or "no role"
     return f"{where} · {change.function}: {before} → {after}"
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    role: str  # the role's name, e.g. "Owner"
+    slot: str  # O, D, C or I
+    before: tuple[str, ...]  # functions holding the role before, in board order
+    after: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return f"{self.role} {', '.join(self.before) or 'nobody'} → {', '.join(self.after) or 'nobody'}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One activity in one phase, in words: "Pricing · Launch: Owner PM → PMM"."""
+
+    activity: str
+    phase: str
+    roles: tuple[RoleChange, ...]
+
+    @property
+    def major(self) -> bool:
+        """The owner or the driver changed (not only who is consulted or informed)."""
+        return any(r.slot in ("O", "D") for r in self.roles)
+
+    @property
+    def what(self) -> str:
+        return "; ".join(r.text for r in self.roles)
+
+    @property
+    def text(self) -> str:
+        return f"{self.activity} · {self.phase}: {self.what}"
+
+
+def in_words(
+    a: Matrix,
+    b: Matrix,
+    d: Diff,
+    *,
+    roles: list[tuple[str, str, str]],
+    functions: list[str],
+) -> list[Line]:
+    """The cell changes of ``d`` per activity and phase, as who holds each role before and
+    after. ``roles`` is (letter, name, slot) in the framework's order; ``functions`` gives
+    the order names are listed in (functions only one side has come last)."""
+    order = list(functions) + sorted({c.function for c in d.cells} - set(functions))
+    pairs = list(dict.fromkeys((c.activity, c.phase) for c in d.cells))
+    lines = []
+    for activity, phase in pairs:
+        changed = []
+        for letter, name, slot in roles:
+            before = tuple(f for f in order if letter in a.cells.get((activity, phase, f), ""))
+            after = tuple(f for f in order if letter in b.cells.get((activity, phase, f), ""))
+            if before != after:
+                changed.append(RoleChange(name, slot, before, after))
+        if changed:
+            lines.append(Line(activity, phase, tuple(changed)))
+    return lines

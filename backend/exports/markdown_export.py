@@ -12,7 +12,10 @@ def cell_text(text: str) -> str:
 
 def to_markdown(doc: Doc) -> str:
     out = [f"# {cell_text(doc['title'])}", ""]
-    out.append(f"{doc['framework'].upper()} · {label(doc)}")
+    version = doc.get("version") or {}
+    when = f", published {version['published_at'][:10]}" if version.get("published_at") else ""
+    by = f" by {cell_text(version['published_by'])}" if version.get("published_by") else ""
+    out.append(f"{doc['framework'].upper()} · {label(doc)}{when}{by}")
     out.append("")
     out.append("Legend: " + ", ".join(f"**{r['letter']}** {r['name']}" for r in doc["roles"]))
     for phase in doc["phases"]:
@@ -22,8 +25,31 @@ def to_markdown(doc: Doc) -> str:
         for a in doc["activities"]:
             row = [letters(doc, a, phase, f) or " " for f in doc["functions"]]
             out.append(f"| {cell_text(a['name'])} | " + " | ".join(row) + " |")
+    changes = doc.get("changes")
+    if changes:
+        out += changes_section(changes)
     notes = [a for a in doc["activities"] if a.get("rationale")]
     if notes:
         out += ["", "## Rationale", ""]
         out += [f"- **{cell_text(a['name'])}**: {cell_text(a['rationale'])}" for a in notes]
     return "\n".join(out) + "\n"
+
+
+def changes_section(changes: dict) -> list[str]:  # type: ignore[type-arg]
+    """What changed since the compared version, per phase, in words."""
+    out = ["", f"## Changes since {cell_text(changes['from']['name'])}", ""]
+    for name in changes["activities_added"]:
+        out.append(f"- **{cell_text(name)}**: added")
+    for name in changes["activities_removed"]:
+        out.append(f"- **{cell_text(name)}**: removed")
+    by_phase: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    for line in changes["in_words"]:
+        by_phase.setdefault(line["phase"], []).append(line)
+    for phase, lines in by_phase.items():
+        out += ["", f"### {cell_text(phase)}", ""]
+        for line in lines:
+            mark = " (owner or driver)" if line["owner_or_driver"] else ""
+            out.append(f"- **{cell_text(line['activity'])}**: {cell_text(line['change'])}{mark}")
+    if not (changes["in_words"] or changes["activities_added"] or changes["activities_removed"]):
+        out.append("Nothing changed.")
+    return out

@@ -11,9 +11,12 @@ from fastapi.responses import Response
 
 from backend.boards.queries import load_matrix
 from backend.db import SessionDep
-from backend.exports import csv_export, json_export, markdown_export, xlsx_export
-from backend.exports.document import Doc
+from backend.exports import csv_export, markdown_export, xlsx_export
+from backend.exports.pdf import html_to_pdf
+from backend.exports.printing import print_html
+from backend.history.documents import Documented, live_document, version_document
 from backend.security import AccessDep
+from backend.workshop.viewer import board_for_viewer
 
 router = APIRouter(prefix="/api", tags=["exports"])
 
@@ -41,17 +44,23 @@ def export_csv(session: SessionDep, access: AccessDep) -> Response:
 
 @router.get("/boards/{board_id}/export.json", summary="The whole board as JSON")
 def export_json(session: SessionDep, access: AccessDep) -> Response:
-    view = load_matrix(session, access.board, with_participants=False)
-    body = json.dumps(json_export.to_dict(view), ensure_ascii=False, indent=2)
-    return download(body, "application/json", filename(view.board.title, "json"))
+    return document_download(live_document(session, access.board), "json")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def document_download(doc: Doc, fmt: str) -> Response:
+def document_download(documented: Documented, fmt: str, *, paper: str = "a4") -> Response:
     """One document in one of the formats made from the shared document shape."""
+    doc, comparison = documented
     name = doc["title"] + (f" {doc['version']['label']}" if doc.get("version") else "")
+    if fmt == "pdf":
+        html = print_html(doc, comparison, for_pdf=True, paper=paper)
+        return Response(
+            html_to_pdf(html),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename(name, "pdf")}"'},
+        )
     if fmt == "xlsx":
         return Response(
             xlsx_export.to_xlsx(doc),
@@ -74,40 +83,47 @@ def document_download(doc: Doc, fmt: str) -> Response:
         )
     from backend.errors import NotFound
 
-    raise NotFound(f"Unknown export format {fmt!r}; use xlsx, md, wide.csv or json")
+    raise NotFound(f"Unknown export format {fmt!r}; use xlsx, md, wide.csv, json or pdf")
 
 
 @router.get("/boards/{board_id}/export.xlsx", summary="The matrix as XLSX (a sheet per phase)")
 def export_xlsx(session: SessionDep, access: AccessDep) -> Response:
-    return document_download(
-        json_export.to_dict(load_matrix(session, access.board, with_participants=False)), "xlsx"
-    )
+    return document_download(live_document(session, access.board), "xlsx")
 
 
 @router.get("/boards/{board_id}/export.md", summary="The matrix as Markdown (a table per phase)")
 def export_markdown(session: SessionDep, access: AccessDep) -> Response:
-    return document_download(
-        json_export.to_dict(load_matrix(session, access.board, with_participants=False)), "md"
-    )
+    return document_download(live_document(session, access.board), "md")
+
+
+@router.get("/boards/{board_id}/export.pdf", summary="The matrix as PDF (a page per phase)")
+def export_pdf(session: SessionDep, access: AccessDep, paper: str = "a4") -> Response:
+    return document_download(live_document(session, access.board), "pdf", paper=paper)
 
 
 @router.get("/boards/{board_id}/export.wide.csv", summary="The matrix as CSV, one row per activity")
 def export_wide_csv(session: SessionDep, access: AccessDep) -> Response:
-    return document_download(
-        json_export.to_dict(load_matrix(session, access.board, with_participants=False)), "wide.csv"
-    )
+    return document_download(live_document(session, access.board), "wide.csv")
 
 
 @router.get(
     "/view/{viewer_token}/{number}/export.{fmt}",
     tags=["viewer"],
-    summary="A published version as xlsx, md, wide.csv or json",
+    summary="A published version as xlsx, md, wide.csv, json or pdf",
+    description="With the changes since the previous version of the lineage, or since the "
+    "version whose id is given as `against`.",
 )
-def export_version(viewer_token: str, number: int, fmt: str, session: SessionDep) -> Response:
-    from backend.workshop.viewer import board_for_viewer, version_of
-
+def export_version(
+    viewer_token: str,
+    number: int,
+    fmt: str,
+    session: SessionDep,
+    against: int | None = None,
+    paper: str = "a4",
+) -> Response:
     board = board_for_viewer(session, viewer_token)
-    return document_download(json.loads(version_of(session, board, number).snapshot), fmt)
+    documented = version_document(session, board, number, against=against)
+    return document_download(documented, fmt, paper=paper)
 
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "lockstep-board.schema.json"

@@ -60,7 +60,8 @@ def to_xlsx(doc: Doc) -> bytes:
     text(ws, 2, 0, f"Exported {datetime.now(UTC).strftime('%Y-%m-%d %H:%M')} UTC")
     version = doc.get("version")
     if version:
-        text(ws, 3, 0, f"Published by {version.get('published_by', '')}")
+        when = (version.get("published_at") or "")[:10]
+        text(ws, 3, 0, f"Published {when} by {version.get('published_by', '')}".replace("  ", " "))
     text(ws, 5, 0, "Legend", bold)
     for i, r in enumerate(doc["roles"]):
         ws.write_string(6 + i, 0, r["letter"], role_fmt[r["slot"]])
@@ -85,6 +86,20 @@ def to_xlsx(doc: Doc) -> bytes:
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 70)
 
+    changes = doc.get("changes")
+    changed: set[tuple[str, str, str]] = set()
+    if changes:
+        changed = {(c["activity"], c["phase"], c["function"]) for c in changes["cells"]}
+        changes_sheet(wb, changes, text, bold, title, head_left, wrap)
+        taken.add("changes")
+    marked = {
+        slot: wb.add_format(
+            {"bold": True, "font_color": fg, "bg_color": bg, "align": "center", "border": 5}
+        )
+        for slot, (fg, bg) in COLOURS.items()
+    }
+    marked_empty = wb.add_format({"border": 5})
+
     # One sheet per phase
     functions = doc["functions"]
     for phase in doc["phases"]:
@@ -97,7 +112,9 @@ def to_xlsx(doc: Doc) -> bytes:
             text(ws, i, 0, a["name"], bold)
             for j, f in enumerate(functions):
                 value = letters(doc, a, phase, f)
-                fmt = role_fmt.get(slots.get(value[:1], ""), empty) if value else empty
+                is_changed = (a["name"], phase, f) in changed
+                formats, blank = (marked, marked_empty) if is_changed else (role_fmt, empty)
+                fmt = formats.get(slots.get(value[:1], ""), blank) if value else blank
                 ws.write_string(i, 1 + j, value, fmt)
             note = (a.get("phase_notes") or {}).get(phase) or a.get("rationale", "")
             text(ws, i, 1 + len(functions), note, wrap)
@@ -110,3 +127,42 @@ def to_xlsx(doc: Doc) -> bytes:
         ws.fit_to_pages(1, 0)
     wb.close()
     return buf.getvalue()
+
+
+def changes_sheet(wb, changes: dict, text, bold, title, head, wrap) -> None:  # type: ignore[no-untyped-def]
+    """What changed since the compared version: in words per activity and phase, then the
+    cells with their letters before and after. Changed cells are outlined on phase sheets."""
+    ws = wb.add_worksheet("Changes")
+    text(ws, 0, 0, f"Changes since {changes['from']['name']}", title)
+    text(ws, 1, 0, f"From {changes['from']['name']} to {changes['to']['name']}")
+    row = 3
+    for what, names in (
+        ("Added", changes["activities_added"]),
+        ("Removed", changes["activities_removed"]),
+    ):
+        for name in names:
+            text(ws, row, 0, name, bold)
+            text(ws, row, 1, f"{what} activity")
+            row += 1
+    if not (changes["cells"] or changes["activities_added"] or changes["activities_removed"]):
+        text(ws, row, 0, "Nothing changed.")
+        row += 1
+    row += 1
+    for j, h in enumerate(("Phase", "Activity", "What changed", "Owner or driver")):
+        text(ws, row, j, h, head)
+    for line in changes["in_words"]:
+        row += 1
+        text(ws, row, 0, line["phase"])
+        text(ws, row, 1, line["activity"], bold)
+        text(ws, row, 2, line["change"], wrap)
+        text(ws, row, 3, "yes" if line["owner_or_driver"] else "")
+    row += 2
+    for j, h in enumerate(("Activity", "Phase", "Function", "Before", "After")):
+        text(ws, row, j, h, head)
+    for c in changes["cells"]:
+        row += 1
+        for j, key in enumerate(("activity", "phase", "function", "before", "after")):
+            text(ws, row, j, c[key])
+    ws.set_column(0, 1, 30)
+    ws.set_column(2, 2, 60)
+    ws.set_column(3, 4, 14)

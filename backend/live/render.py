@@ -82,6 +82,9 @@ def event_for(screen: Screen, change: Change) -> LiveEvent:
             else ""
         )
         return LiveEvent(change.seq, CHANGE, html)
+    if kind == "precheck.set" and screen.w.precheck is not None:
+        html = render_fragment("_precheck_agenda_partial.html", v=screen.v, s=screen, oob=True)
+        return LiveEvent(change.seq, CHANGE, html)
     if kind in ("board.renamed", "board.created"):
         return LiveEvent(
             change.seq, CHANGE, render_fragment("_title_partial.html", v=screen.v, oob=True)

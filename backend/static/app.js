@@ -297,11 +297,24 @@
     }
     if (e.target.closest("[data-dismiss]")) { e.target.closest(".flash").remove(); return; }
     if (e.target.closest("[data-print]")) { window.print(); return; }
+    if (e.target.closest("[data-close-drawer]")) { closeDrawer(); return; }
     if (menu && !menu.hidden && !e.target.closest("#cell-menu")) closeMenu(false);
   });
 
+  // The drawer shows one activity's history beside the board.
+  function closeDrawer() {
+    const drawer = document.getElementById("drawer");
+    if (drawer && drawer.firstChild) drawer.replaceChildren();
+  }
+  document.addEventListener("htmx:afterSwap", (e) => {
+    if (e.target.id === "drawer") {
+      const head = e.target.querySelector("h2");
+      if (head) { head.tabIndex = -1; head.focus(); }
+    }
+  });
+
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") { closeMenu(true); return; }
+    if (e.key === "Escape") { closeMenu(true); closeDrawer(); return; }
     const cell = e.target.closest && e.target.closest(".cellbtn");
     if (!cell || e.ctrlKey || e.metaKey || e.altKey) return;
     const keys = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };

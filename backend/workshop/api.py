@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from backend.boards.views import base_url
 from backend.db import SessionDep
 from backend.security import AccessDep
-from backend.workshop import discussion, publishing, service
+from backend.workshop import discussion, precheck, publishing, service
 from backend.workshop import schemas as ws
 from backend.workshop.models import Comment, Proposal, Version
 from backend.workshop.screen import load_screen
@@ -259,7 +259,9 @@ def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[st
 def post_version(
     body: ws.PublishIn, request: Request, session: SessionDep, access: AccessDep
 ) -> ws.VersionOut:
-    version = publishing.publish(session, access=access, label=body.label)
+    version = publishing.publish(
+        session, access=access, label=body.label, published_by=body.published_by
+    )
     return version_out(request, access.board, version)
 
 
@@ -314,3 +316,54 @@ def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  
 
     board = board_for_viewer(session, viewer_token)
     return json.loads(version_of(session, board, number).snapshot)
+
+
+@router.put(
+    "/boards/{board_id}/precheck",
+    responses=ERRORS,
+    summary="Answer the pre-check for one activity: still true, needs discussion (participant)",
+)
+def put_precheck(body: ws.PrecheckIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
+    return {
+        "seq": precheck.mark(
+            session, access=access, activity_id=body.activity_id, verdict=body.verdict
+        )
+    }
+
+
+@router.get(
+    "/boards/{board_id}/precheck",
+    response_model=ws.PrecheckAgendaOut,
+    responses=ERRORS,
+    summary="The pre-check's answers: what the room wants to spend time on",
+)
+def get_precheck(session: SessionDep, access: AccessDep) -> ws.PrecheckAgendaOut:
+    from backend.boards.models import Activity
+    from backend.boards.queries import ordered
+    from backend.participants.models import Participant
+
+    board = access.board
+    pc = precheck.load_precheck(
+        session,
+        board,
+        activities=ordered(session, Activity, board.id),
+        participants=list(
+            session.exec(select(Participant).where(Participant.board_id == board.id))
+        ),
+        viewer=access.participant,
+    )
+    return ws.PrecheckAgendaOut(
+        open=pc.open,
+        participants=pc.participants,
+        answered_by=pc.answered_by,
+        mine=pc.mine,
+        agenda=[
+            ws.PrecheckOut(
+                activity_id=t.activity.id,
+                activity=t.activity.name,
+                still_true=t.ok,
+                needs_discussion=t.discuss,
+            )
+            for t in pc.tallies
+        ],
+    )

@@ -72,3 +72,16 @@ class Version(SQLModel, table=True):
     published_by: str = Field(max_length=80)
     open_items: int = Field(default=0)
     snapshot: str = Field(sa_column=Column(Text, nullable=False))  # JSON, see workshop.snapshot
+
+
+class Precheck(SQLModel, table=True):
+    """Before the session, one participant's answer for one activity: is last quarter's
+    agreement "still true" (ok) or does it "need discussion" (discuss)?"""
+
+    __table_args__ = (UniqueConstraint("participant_id", "activity_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(sa_column=board_fk())
+    participant_id: int = Field(sa_column=fk("participant"))
+    activity_id: int = Field(sa_column=fk("activity"))
+    verdict: str = Field(max_length=10)  # ok | discuss
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -11,6 +11,9 @@ from sqlmodel import col, select
 from backend.boards.views import screen_context, screen_for
 from backend.db import SessionDep
 from backend.domain import summary
+from backend.history.compare import Comparison
+from backend.history.documents import entry_doc
+from backend.history.lineage import find, lineage, previous
 from backend.security import AccessDep
 from backend.web import is_htmx, render, templates
 from backend.workshop.models import Version
@@ -28,9 +31,16 @@ def _version_page(
     versions = session.exec(
         select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
     ).all()
+    entries = lineage(session, board)
+    entry = find(entries, version.id, what="this version")
+    prev = previous(entries, entry)
+    c = Comparison(entry_doc(prev), entry_doc(entry)) if prev else None
     return render(
         request,
         "version.html",
+        entry=entry,
+        prev=prev,
+        c=c,
         board=board,
         version=version,
         versions=versions,

@@ -11,7 +11,7 @@ from backend.boards.queries import load_matrix
 from backend.changes import service as changes
 from backend.errors import Conflict
 from backend.security import Access, new_token
-from backend.validation import clean_text
+from backend.validation import MAX_PARTICIPANT_NAME, clean_text
 from backend.workshop import rounds as r
 from backend.workshop.models import Version
 from backend.workshop.service import fresh_board
@@ -20,10 +20,20 @@ from backend.workshop.snapshot import build_snapshot
 MAX_LABEL = 40
 
 
-def publish(session: Session, *, access: Access, label: str | None = None) -> Version:
-    """Freeze the agreed matrix, rationale and open items as a new immutable version."""
+def publish(
+    session: Session, *, access: Access, label: str | None = None, published_by: str | None = None
+) -> Version:
+    """Freeze the agreed matrix, rationale and open items as a new immutable version.
+
+    ``published_by`` is the name the version shows (the facilitator link has no name of
+    its own); by default, the person publishing."""
     access.require_facilitator("publish")
     label = clean_text(label or r.quarter_label(), what="Version label", max_len=MAX_LABEL)
+    by = clean_text(
+        (published_by or "").strip() or access.actor.name,
+        what="Published by",
+        max_len=MAX_PARTICIPANT_NAME,
+    )
     change = changes.start(
         session, board_id=access.board.id, kind="version.published", actor=access.actor
     )
@@ -39,13 +49,13 @@ def publish(session: Session, *, access: Access, label: str | None = None) -> Ve
         load_matrix(session, board),
         label=label,
         number=number,
-        published_by=access.actor.name,
+        published_by=by,
     )
     version = Version(
         board_id=board.id,
         number=number,
         label=label,
-        published_by=access.actor.name,
+        published_by=by,
         open_items=len(snapshot["open_items"]),
         snapshot=snapshot_json(snapshot),
     )

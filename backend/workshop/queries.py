@@ -13,6 +13,7 @@ from backend.domain.consensus import GroupView, HotItem, group_views
 from backend.participants.models import Participant
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
+from backend.workshop.precheck import PrecheckView, load_precheck
 
 
 def consensus_groups(session: Session, board: Board) -> dict[tuple[int, int], GroupView]:
@@ -62,6 +63,7 @@ class WorkshopView:
     versions: list[Version] = field(default_factory=list)
     spotlight: Activity | None = None
     revoting: set[int] = field(default_factory=set)
+    precheck: PrecheckView | None = None  # workshops only
 
     @property
     def is_workshop(self) -> bool:
@@ -129,6 +131,9 @@ def load_workshop(
             )
         )
     w.progress = [Progress(p, counts.get(p.id, 0)) for p in participants]
+    w.precheck = load_precheck(
+        session, board, activities=activities, participants=participants, viewer=viewer
+    )
     if viewer is not None:
         w.own = {
             (p.activity_id, p.phase_id, p.function_id): p.slots

@@ -63,6 +63,12 @@ class ParkIn(BaseModel):
 
 class PublishIn(BaseModel):
     label: str | None = Field(default=None, max_length=1000, examples=["2026-Q4"])
+    published_by: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="The name shown as the publisher (default: the person publishing)",
+        examples=["Dana, PM lead"],
+    )
 
 
 class VersionOut(BaseModel):
@@ -111,3 +117,25 @@ class ProposalIn(BaseModel):
     phase_id: int
     function_id: int
     letters: str = Field(default="", max_length=20)
+
+
+class PrecheckIn(BaseModel):
+    activity_id: int
+    verdict: str = Field(
+        max_length=20, description="ok (still true), discuss (needs discussion) or '' to clear"
+    )
+
+
+class PrecheckOut(BaseModel):
+    activity_id: int
+    activity: str
+    still_true: list[str]
+    needs_discussion: list[str]
+
+
+class PrecheckAgendaOut(BaseModel):
+    open: bool
+    participants: int
+    answered_by: int
+    mine: dict[int, str] = Field(description="The asking participant's own answers")
+    agenda: list[PrecheckOut] = Field(description="Most 'needs discussion' first")

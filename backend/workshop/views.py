@@ -12,7 +12,7 @@ from backend.boards.views import live_response
 from backend.db import SessionDep
 from backend.errors import Invalid
 from backend.security import AccessDep
-from backend.workshop import discussion, publishing, service
+from backend.workshop import discussion, precheck, publishing, service
 
 router = APIRouter(include_in_schema=False)
 Opt = Annotated[str, Form()]
@@ -166,8 +166,16 @@ def park(
 
 
 @router.post("/boards/{board_id}/publish", response_class=HTMLResponse)
-def publish(request: Request, session: SessionDep, access: AccessDep, label: Opt = "") -> Response:
-    publishing.publish(session, access=access, label=label or None)
+def publish(
+    request: Request,
+    session: SessionDep,
+    access: AccessDep,
+    label: Opt = "",
+    published_by: Opt = "",
+) -> Response:
+    publishing.publish(
+        session, access=access, label=label or None, published_by=published_by or None
+    )
     return live_response(request, session, access)
 
 
@@ -178,3 +186,17 @@ def next_review(request: Request, number: int, session: SessionDep, access: Acce
 
     board = start_next_review(session, access=access, number=number)
     return redirect(request, f"/f/{board.facilitator_token}")
+
+
+@router.post("/boards/{board_id}/precheck", response_class=HTMLResponse)
+def precheck_mark(
+    request: Request,
+    session: SessionDep,
+    access: AccessDep,
+    activity_id: Opt = "",
+    verdict: Opt = "",
+) -> Response:
+    precheck.mark(
+        session, access=access, activity_id=_int(activity_id, "activity_id") or 0, verdict=verdict
+    )
+    return live_response(request, session, access)

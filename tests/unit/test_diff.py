@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backend.domain.diff import Matrix, apply, describe, diff, matrix_of
+from backend.domain.diff import Matrix, apply, describe, diff, in_words, matrix_of
 
 NAMES = ["Pricing", "Positioning", "Personas", "Messaging"]
 keys = st.tuples(
@@ -53,3 +53,45 @@ def test_diff_in_words():
         "Pricing · Launch · PM: Owner → Driver",
         "Pricing · Launch · PMM: Driver → Owner",
     ]
+
+
+ODCI = [("O", "Owner", "O"), ("D", "Driver", "D"), ("C", "Consulted", "C"), ("I", "Informed", "I")]
+
+
+def test_changes_in_words_say_who_held_each_role_before_and_after():
+    a = matrix_of(
+        {
+            "activities": [
+                {"name": "Pricing", "cells": {"Launch": {"PM": "O", "PMM": "D", "Sales": "C"}}},
+                {"name": "Personas", "cells": {"Build": {"PM": "C"}}},
+            ]
+        }
+    )
+    b = matrix_of(
+        {
+            "activities": [
+                {"name": "Pricing", "cells": {"Launch": {"PM": "D", "PMM": "O", "Sales": "C"}}},
+                {"name": "Personas", "cells": {"Build": {"PM": "C", "Sales": "C"}}},
+            ]
+        }
+    )
+    lines = in_words(a, b, diff(a, b), roles=ODCI, functions=["PM", "PMM", "Sales"])
+    texts = [line.text for line in lines]
+    assert "Pricing · Launch: Owner PM → PMM; Driver PMM → PM" in texts
+    assert "Personas · Build: Consulted PM → PM, Sales" in texts
+    major = {line.activity: line.major for line in lines}
+    assert major == {"Pricing": True, "Personas": False}
+
+
+def test_a_role_nobody_held_reads_nobody():
+    a = matrix_of({"activities": [{"name": "Pricing", "cells": {}}]})
+    b = matrix_of({"activities": [{"name": "Pricing", "cells": {"Launch": {"PMM": "O"}}}]})
+    (line,) = in_words(a, b, diff(a, b), roles=ODCI, functions=["PM", "PMM"])
+    assert line.text == "Pricing · Launch: Owner nobody → PMM"
+
+
+@given(matrices(), matrices())
+def test_every_changed_cell_is_in_some_line(a, b):
+    d = diff(a, b)
+    lines = in_words(a, b, d, roles=ODCI, functions=["PM", "PMM"])
+    assert {(c.activity, c.phase) for c in d.cells} == {(x.activity, x.phase) for x in lines}

@@ -1,0 +1,107 @@
+"""A board's lineage: the boards that review one another quarter after quarter, and their
+published versions in the order they were published.
+
+A next review records the version it started from (``Board.parent_version_id``), so the
+lineage is a tree: walk up to the first board, then down to every review started from it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from backend.boards.models import Board
+from backend.errors import NotFound
+from backend.validation import MAX_ID
+from backend.workshop.models import Version
+
+MAX_BOARDS = 200  # a lineage is a few boards a year; this only bounds a damaged database
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published version of the lineage, with the board it was published from."""
+
+    version: Version
+    board: Board
+
+    @property
+    def id(self) -> int:
+        return self.version.id  # type: ignore[return-value]
+
+    @property
+    def name(self) -> str:
+        return f"{self.version.label} (#{self.version.number})"
+
+    def doc(self) -> dict[str, Any]:
+        return json.loads(self.version.snapshot)
+
+
+def lineage_boards(session: Session, board: Board) -> list[Board]:
+    root, seen = board, {board.id}
+    while root.parent_version_id is not None and len(seen) < MAX_BOARDS:
+        parent = session.get(Version, root.parent_version_id)
+        up = session.get(Board, parent.board_id) if parent else None
+        if up is None or up.id in seen:
+            break
+        root = up
+        seen.add(up.id)
+    boards, frontier = [root], [root.id]
+    while frontier and len(boards) < MAX_BOARDS:
+        version_ids = select(Version.id).where(col(Version.board_id).in_(frontier))
+        children = session.exec(
+            select(Board)
+            .where(col(Board.parent_version_id).in_(version_ids))
+            .order_by(col(Board.id))
+        ).all()
+        children = [c for c in children if c.id not in {b.id for b in boards}]
+        boards += children
+        frontier = [c.id for c in children]
+    return boards
+
+
+def lineage(session: Session, board: Board) -> list[Entry]:
+    """Every version published in the board's lineage, oldest first."""
+    boards = {b.id: b for b in lineage_boards(session, board)}
+    versions = session.exec(
+        select(Version)
+        .where(col(Version.board_id).in_(list(boards)))
+        .order_by(col(Version.published_at), col(Version.id))
+    ).all()
+    return [Entry(v, boards[v.board_id]) for v in versions]
+
+
+def find(entries: list[Entry], version_id: int | None, *, what: str) -> Entry:
+    for e in entries:
+        if e.id == version_id:
+            return e
+    if version_id is not None and not 0 < version_id <= MAX_ID:
+        raise NotFound(f"No such version to compare ({what})")
+    raise NotFound(f"That version ({what}) is not one of this board's published versions")
+
+
+def previous(entries: list[Entry], entry: Entry) -> Entry | None:
+    """The version this one follows: the board's previous version, or else the version its
+    review started from."""
+    same_board = [
+        e
+        for e in entries
+        if e.board.id == entry.board.id and e.version.number < entry.version.number
+    ]
+    if same_board:
+        return max(same_board, key=lambda e: e.version.number)
+    parent = entry.board.parent_version_id
+    return next((e for e in entries if e.id == parent), None)
+
+
+def history_token(session: Session, board: Board) -> str | None:
+    """The viewer token that opens this board's history: its own once it has published,
+    else that of the board whose version its review started from."""
+    if board.viewer_token or board.parent_version_id is None:
+        return board.viewer_token
+    parent = session.get(Version, board.parent_version_id)
+    up = session.get(Board, parent.board_id) if parent else None
+    return up.viewer_token if up else None
