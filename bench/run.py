@@ -377,6 +377,28 @@ def big_board(database_url: str, activities: int, phases: int, functions: int) -
         return board.id, board.facilitator_token
 
 
+def publish_twice(base: str, board_id: int, token: str, changes: int) -> str:
+    """Publish the board, change some cells, publish again; the viewer token."""
+    hdr = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, timeout=60, headers=hdr) as http:
+        data = http.get(f"/api/boards/{board_id}").json()
+        http.post(f"/api/boards/{board_id}/versions", json={"label": "before"}).raise_for_status()
+        rnd = random.Random(11)
+        for _ in range(changes):
+            http.put(
+                f"/api/boards/{board_id}/cells",
+                json={
+                    "activity_id": rnd.choice(data["activities"])["id"],
+                    "phase_id": rnd.choice(data["phases"])["id"],
+                    "function_id": rnd.choice(data["functions"])["id"],
+                    "letters": rnd.choice(["O", "D", "C", ""]),
+                },
+            ).raise_for_status()
+        v = http.post(f"/api/boards/{board_id}/versions", json={"label": "after"})
+        v.raise_for_status()
+        return v.json()["viewer_url"].split("/v/")[1].split("/")[0]
+
+
 async def timed_get(base: str, path: str, n: int, headers: dict | None = None) -> dict:
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         await http.get(path, headers=headers)  # warm
@@ -474,6 +496,20 @@ def main() -> None:
         for fmt in ("csv", "json", "xlsx", "md"):
             render[f"big_export_{fmt}"] = asyncio.run(
                 timed_get(lock.url, f"/api/boards/{bid}/export.{fmt}", 5, hdr)
+            )
+        # Two published versions of the big board, 100 cells apart: the exports and the
+        # comparison page carry the changes.
+        viewer = publish_twice(lock.url, bid, btok, changes=100)
+        render["big_version_xlsx_with_changes"] = asyncio.run(
+            timed_get(lock.url, f"/api/view/{viewer}/2/export.xlsx", 5)
+        )
+        render["big_compare_page"] = asyncio.run(timed_get(lock.url, f"/v/{viewer}/compare", 5))
+        render["big_print_page"] = asyncio.run(timed_get(lock.url, f"/v/{viewer}/2/print", 5))
+        from backend.exports.pdf import chromium
+
+        if chromium():
+            render["big_version_pdf"] = asyncio.run(
+                timed_get(lock.url, f"/api/view/{viewer}/2/export.pdf", 1)
             )
 
     report(results)

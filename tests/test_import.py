@@ -131,6 +131,16 @@ BAD_FILES = [
     ),
     ("x.csv", "activity,phase,function\n".encode("utf-16"), "not UTF-8"),
     ("x.json", b"{" + b" " * 2_000_001 + b"}", "too large"),
+    (
+        "x.json",
+        mutate(lambda d: d.update(activities=[{"name": f"A{i}"} for i in range(301)])),
+        "At most 300 activities per board",
+    ),
+    (
+        "x.json",
+        mutate(lambda d: d["phases"].extend(f"P{i}" for i in range(11))),
+        "At most 12",
+    ),
 ]
 
 
