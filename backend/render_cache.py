@@ -36,6 +36,28 @@ def cached(key: Hashable, render: Callable[[], str]) -> str:
     return html
 
 
+SCREENS_MAX = 8  # a big board's screen holds ~10^4 small objects: keep few
+
+_screens: OrderedDict[Hashable, object] = OrderedDict()
+
+
+def cached_screen(key: Hashable, load: Callable[[], object]) -> object:
+    """A board's loaded screen (matrix, rule checks, workshop state) per board state and
+    kind of viewer, for pages read at a known sequence. Read-only once made."""
+    with _lock:
+        screen = _screens.get(key)
+        if screen is not None:
+            _screens.move_to_end(key)
+            return screen
+    screen = load()
+    with _lock:
+        _screens[key] = screen
+        while len(_screens) > SCREENS_MAX:
+            _screens.popitem(last=False)
+    return screen
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()
+        _screens.clear()

@@ -19,6 +19,8 @@ templates = Jinja2Templates(directory=str(ROOT / "templates"))
 # Fewer blank lines and indents in every page and live event.
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
+# Templates ship with the code: no stat() of every template file on every render.
+templates.env.auto_reload = False
 templates.env.globals["SLOTS"] = SLOTS
 templates.env.globals["settings"] = get_settings
 templates.env.globals["source_title"] = lambda name: source_titles().get(name, name)

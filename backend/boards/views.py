@@ -85,8 +85,19 @@ def screen_context(request: Request, screen: Screen, access: Access) -> dict[str
     }
 
 
+def page_screen(session: SessionDep, access: Access) -> Screen:
+    """The screen for a page read (GET only): ``access.board`` was read at the start of
+    this request and nothing was written since, so the state ``load_screen`` reads is at
+    least as new as its ``last_seq`` (as for the matrix cache). Not for answers after a
+    write: there ``access.board.last_seq`` is stale."""
+    board = access.board
+    viewer = access.participant.id if access.participant else None
+    key = ("screen", board.id, board.last_seq, access.role, viewer)
+    return render_cache.cached_screen(key, lambda: screen_for(session, access))  # type: ignore[return-value]
+
+
 def board_page(request: Request, session: SessionDep, access: Access) -> HTMLResponse:
-    screen = screen_for(session, access)
+    screen = page_screen(session, access)
     return render(
         request,
         "board.html",

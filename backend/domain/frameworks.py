@@ -8,7 +8,6 @@ translated at the edges (forms, API, exports).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 OWNER, DRIVER, CONSULTED, INFORMED = "O", "D", "C", "I"
 SLOTS: tuple[str, ...] = (OWNER, DRIVER, CONSULTED, INFORMED)
@@ -29,8 +28,13 @@ class Framework:
     roles: tuple[Role, ...]
     max_drivers: int | None  # None: no upper bound
 
+    def __post_init__(self) -> None:
+        # Looked up per cell: a plain dict on the instance, not a cache keyed by the
+        # (recursively hashed) frozen dataclass.
+        object.__setattr__(self, "_by_slot", {r.slot: r for r in self.roles})
+
     def role_for_slot(self, slot: str) -> Role:
-        return _role_index(self)[slot]
+        return self._by_slot[slot]  # type: ignore[attr-defined]
 
     def letter(self, slot: str) -> str:
         return self.role_for_slot(slot).letter
@@ -59,11 +63,6 @@ class Framework:
 
     def to_letters(self, slots: str) -> str:
         return "".join(self.letter(s) for s in slots)
-
-
-@cache
-def _role_index(framework: Framework) -> dict[str, Role]:
-    return {r.slot: r for r in framework.roles}
 
 
 def normalise_slots(slots: set[str] | str) -> str:

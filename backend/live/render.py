@@ -96,5 +96,8 @@ def render_changes(session: Session, board_id: int, changes: list[Change]) -> li
     board = session.get(Board, board_id)
     if board is None:
         return [LiveEvent((changes[-1].seq if changes else 0), GONE, "")]
-    screen = load_screen(session, board, role=None)
+    # A batch of cell edits (the common case) needs only the matrix, not the people,
+    # comments and versions around it.
+    cells_only = all(c.kind == "cell.set" for c in changes)
+    screen = load_screen(session, board, role=None, cells_only=cells_only)
     return [event_for(screen, c) for c in changes]

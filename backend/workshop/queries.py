@@ -94,12 +94,33 @@ def load_workshop(
     phases: list,  # type: ignore[type-arg]
     functions: list,  # type: ignore[type-arg]
     participants: list[Participant] | None = None,
+    cells_only: bool = False,
 ) -> WorkshopView:
+    """What the workshop adds to a board view. ``cells_only``: just what the matrix's rows
+    and summary need (agreements, spreads, re-votes), for live cell events."""
     w = WorkshopView(mode=board.mode, round=board.round, auto_reveal=board.auto_reveal)
     w.total_cells = len(activities) * len(phases) * len(functions)
     w.revoting = {a.id for a in activities if a.revoting}
     if board.spotlight_activity_id:
         w.spotlight = next((a for a in activities if a.id == board.spotlight_activity_id), None)
+    if not cells_only:
+        _add_discussion(session, board, w)
+    if board.mode != r.WORKSHOP:
+        return w  # proposals, ready marks and agreements belong to workshops
+    if not cells_only:
+        _add_people(session, board, w, activities, participants, viewer)
+    w.agreed = {
+        (g.activity_id, g.phase_id)
+        for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
+    }
+    if w.revealed:
+        w.groups = {
+            k: g for k, g in consensus_groups(session, board).items() if k[0] not in w.revoting
+        }
+    return w
+
+
+def _add_discussion(session: Session, board: Board, w: WorkshopView) -> None:
     w.versions = list(
         session.exec(
             select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
@@ -113,8 +134,16 @@ def load_workshop(
         (n.activity_id, n.phase_id): n.text
         for n in session.exec(select(PhaseNote).where(PhaseNote.board_id == board.id))
     }
-    if board.mode != r.WORKSHOP:
-        return w  # proposals, ready marks and agreements belong to workshops
+
+
+def _add_people(
+    session: Session,
+    board: Board,
+    w: WorkshopView,
+    activities: list[Activity],
+    participants: list[Participant] | None,
+    viewer: Participant | None,
+) -> None:
     counts = dict(
         session.exec(
             select(Proposal.participant_id, func.count())
@@ -140,12 +169,3 @@ def load_workshop(
             for p in session.exec(select(Proposal).where(Proposal.participant_id == viewer.id))
             if p.slots
         }
-    w.agreed = {
-        (g.activity_id, g.phase_id)
-        for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
-    }
-    if w.revealed:
-        w.groups = {
-            k: g for k, g in consensus_groups(session, board).items() if k[0] not in w.revoting
-        }
-    return w

@@ -98,9 +98,15 @@ class Screen:
 
 
 def load_screen(
-    session: Session, board, *, role: str | None, viewer: Participant | None = None
-) -> Screen:  # type: ignore[no-untyped-def]
-    view = load_matrix(session, board)
+    session: Session,
+    board,  # type: ignore[no-untyped-def]
+    *,
+    role: str | None,
+    viewer: Participant | None = None,
+    cells_only: bool = False,
+) -> Screen:
+    """``cells_only``: only what the matrix's rows and summary show (for live cell events)."""
+    view = load_matrix(session, board, with_participants=not cells_only)
     w = load_workshop(
         session,
         board,
@@ -108,7 +114,8 @@ def load_screen(
         activities=view.activities,
         phases=view.phases,
         functions=view.functions,
-        participants=view.participants,
+        participants=None if cells_only else view.participants,
+        cells_only=cells_only,
     )
     own_view = role == PARTICIPANT and w.is_workshop and w.round == r.PROPOSE
     if own_view:
