@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     # Per-subscriber queue size; a client that falls further behind gets a full refresh.
     subscriber_queue: int = 256
     sse_ping_seconds: float = 15.0
+    # SQLite in WAL mode: NORMAL syncs at checkpoints, not on every commit; a crash of the
+    # app loses nothing, a power cut may lose the last moments. FULL syncs every commit.
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     # Server-side PDF export prints the print page with headless Chromium (Debian's
     # ``chromium``); empty: look for it on PATH. Without it, browsers still print to PDF.
     chromium_path: str = ""

@@ -189,10 +189,12 @@ def set_cell(
     """
     board = access.board
     slots = parse_letters(board, letters)
+    # Checked before taking the board's write lock, so writers queue for less time; a part
+    # removed in between makes the write fail its foreign key (a 409), never half-apply.
+    a, p, f = cell_target(session, board.id, activity_id, phase_id, function_id)
     change = changes.start(
         session, board_id=board.id, kind="cell.set", actor=access.actor, mode="free"
     )
-    a, p, f = cell_target(session, board.id, activity_id, phase_id, function_id)
     cell = session.exec(
         select(Cell).where(Cell.activity_id == a, Cell.phase_id == p, Cell.function_id == f)
     ).first()
