@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -85,13 +86,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         raise RuntimeError(message) from None
     hub = Hub(lambda: Session(get_engine()), queue_size=settings.subscriber_queue)
     broker = make_broker()
-    await broker.start(hub.notify, hub.notify_all)
+    await broker.start(hub.notify, hub.notify_all, hub.heard_presence)
+    publish = getattr(broker, "publish_presence", None)
+    heartbeat = None
+    if publish is not None:  # several processes: presence crosses them too
+        hub.publish_presence = publish
+        heartbeat = asyncio.create_task(hub.presence_heartbeat())
     broker_module.set_broker(broker)
     app.state.hub = hub
     tune_gc()
     try:
         yield
     finally:
+        if heartbeat is not None:
+            heartbeat.cancel()
+        hub.publish_presence = None
         broker_module.set_broker(None)
         await broker.stop()
 

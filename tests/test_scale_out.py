@@ -103,3 +103,43 @@ def test_listener_killed_by_the_database_catches_up_exactly_once(two_servers):
             assert stream.next().id == str(since + 5)
         finally:
             stream.close()
+
+
+def test_presence_crosses_processes(two_servers):
+    """Ana's tab is served by one process, the facilitator's by the other: the facilitator
+    still sees her there, arriving and leaving."""
+    import json
+
+    _, a, b = two_servers
+
+    def until(stream, want):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 15
+        while json.loads(stream.presence.get(timeout=15).data) != want:
+            assert time.monotonic() < deadline, f"presence never became {want}"
+
+    with httpx.Client(base_url=b.url, timeout=10) as http_b:
+        board = make_board(http_b, activities=[{"name": "Pricing"}])
+        ana = join(http_b, board, "Ana", "PM")
+        ana_id = http_b.get(f"/api/boards/{board.id}", headers=auth(ana)).json()["you"][
+            "participant_id"
+        ]
+        since = seq_of(http_b, board)
+        ana_stream = events(a, board, ana, since)
+        time.sleep(0.3)
+        # Process B starts watching the board after Ana is there: it asks, A answers.
+        watcher = events(b, board, board.facilitator, since)
+        try:
+            until(watcher, [ana_id])
+            ana_stream.close()
+            left = time.perf_counter()
+            until(watcher, [])
+            print(f"\npresence across processes: gone {time.perf_counter() - left:.1f} s after")
+            back = time.perf_counter()
+            ana_stream = events(a, board, ana, since)
+            until(watcher, [ana_id])
+            print(
+                f"presence across processes: back in {(time.perf_counter() - back) * 1000:.0f} ms"
+            )
+        finally:
+            ana_stream.close()
+            watcher.close()

@@ -15,10 +15,16 @@ from typing import Any, Protocol
 
 Listener = Callable[[int, int], None]  # (board_id, seq), called on the event loop
 Reconnected = Callable[[], None]  # the broker may have missed announcements: re-read
+PresenceListener = Callable[[str], None]  # another process's presence message (see Hub)
 
 
 class Broker(Protocol):
-    async def start(self, listener: Listener, reconnected: Reconnected) -> None: ...
+    async def start(
+        self,
+        listener: Listener,
+        reconnected: Reconnected,
+        presence: PresenceListener | None = None,
+    ) -> None: ...
     async def stop(self) -> None: ...
     def before_commit(self, session: Any, board_id: int, seq: int) -> None:
         """Inside the change's transaction (PostgreSQL NOTIFY)."""
@@ -35,7 +41,12 @@ class InProcessBroker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: Listener | None = None
 
-    async def start(self, listener: Listener, reconnected: Reconnected) -> None:
+    async def start(
+        self,
+        listener: Listener,
+        reconnected: Reconnected,
+        presence: PresenceListener | None = None,
+    ) -> None:
         self._loop = asyncio.get_running_loop()
         self._listener = listener
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +25,10 @@ from backend.changes.service import changes_after
 from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_changes
 
 PRESENCE_GRACE_SECONDS = 2.0  # a reload should not blink someone out of the list
+# With several processes, each tells the others who is connected to it; a process that
+# stops telling (it died) drops out of the list after PRESENCE_TTL_SECONDS.
+PRESENCE_HEARTBEAT_SECONDS = 10.0
+PRESENCE_TTL_SECONDS = 25.0
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +73,22 @@ class Hub:
         self._batch = batch
         self._channels: dict[int, Channel] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # Presence across processes: this process's name, what the others said (board ->
+        # process -> (participant ids, when it expires)), and how to tell them (set by the
+        # app when the broker carries presence; see ``heard_presence``).
+        self.worker = secrets.token_hex(4)
+        self._remote: dict[int, dict[str, tuple[frozenset[int], float]]] = {}
+        self.publish_presence: Callable[[str], None] | None = None
 
     # --- subscribers ------------------------------------------------------------
     async def subscribe(self, board_id: int, participant_id: int | None = None) -> Subscription:
         channel = self._channels.get(board_id)
         if channel is None:
             last = await to_thread.run_sync(self._current_seq, board_id)
-            channel = self._channels.setdefault(board_id, Channel(board_id, last))
+            channel = self._channels.get(board_id)
+            if channel is None:
+                channel = self._channels[board_id] = Channel(board_id, last)
+                self._publish(f"{board_id}:?")  # who is connected elsewhere?
         sub = Subscription(board_id, asyncio.Queue(self._queue_size), participant_id)
         channel.subscribers.add(sub)
         if participant_id is not None:
@@ -97,15 +112,77 @@ class Hub:
             self._channels.pop(sub.board_id, None)
 
     def presence(self, board_id: int) -> LiveEvent:
+        """Who is connected to this board, here and in the other processes."""
         channel = self._channels.get(board_id)
-        ids = sorted(channel.online) if channel else []
-        return LiveEvent(0, PRESENCE, json.dumps(ids))
+        ids = set(channel.online) if channel else set()
+        now = time.monotonic()
+        for others, expires in self._remote.get(board_id, {}).values():
+            if expires > now:
+                ids |= others
+        return LiveEvent(0, PRESENCE, json.dumps(sorted(ids)))
 
     def _announce_presence(self, channel: Channel) -> None:
-        """Tell this board's screens who is connected (to this process) right now."""
-        event = self.presence(channel.board_id)
+        """Tell this board's screens, here and in the other processes, who is connected."""
+        self._tell_screens(channel.board_id)
+        self._publish(f"{channel.board_id}:{','.join(map(str, sorted(channel.online)))}")
+
+    def _tell_screens(self, board_id: int) -> None:
+        channel = self._channels.get(board_id)
+        if channel is None:
+            return
+        event = self.presence(board_id)
         for sub in list(channel.subscribers):
             sub.offer(event)
+
+    def _publish(self, message: str) -> None:
+        if self.publish_presence is not None:
+            self.publish_presence(f"{self.worker}:{message}")
+
+    def heard_presence(self, payload: str) -> None:
+        """Another process said who is connected to it ("worker:board:1,2") or asked
+        ("worker:board:?")."""
+        worker, _, rest = payload.partition(":")
+        board, _, ids = rest.partition(":")
+        if worker == self.worker or not board.isdigit():
+            return
+        board_id = int(board)
+        channel = self._channels.get(board_id)
+        if ids == "?":
+            if channel is not None:
+                self._publish(f"{board_id}:{','.join(map(str, sorted(channel.online)))}")
+            return
+        try:
+            online = frozenset(int(x) for x in ids.split(",") if x)
+        except ValueError:
+            return
+        seen = self._remote.setdefault(board_id, {})
+        if online:
+            seen[worker] = (online, time.monotonic() + PRESENCE_TTL_SECONDS)
+        else:
+            seen.pop(worker, None)
+        self._tell_screens(board_id)
+
+    async def presence_heartbeat(self) -> None:
+        """Runs while the app does: repeat this process's presence, forget silent ones."""
+        while True:
+            await asyncio.sleep(PRESENCE_HEARTBEAT_SECONDS)
+            for channel in list(self._channels.values()):
+                if channel.online:
+                    self._publish(
+                        f"{channel.board_id}:{','.join(map(str, sorted(channel.online)))}"
+                    )
+            self.forget_silent(time.monotonic())
+
+    def forget_silent(self, now: float) -> None:
+        """Drop what processes that stopped repeating themselves said (they died)."""
+        for board_id, seen in list(self._remote.items()):
+            gone = [w for w, (_, expires) in seen.items() if expires <= now]
+            for w in gone:
+                del seen[w]
+            if gone:
+                self._tell_screens(board_id)
+            if not seen:
+                del self._remote[board_id]
 
     def last_seq(self, board_id: int) -> int:
         """The newest change handed to this board's subscribers; later ones are on their way."""

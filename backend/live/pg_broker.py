@@ -6,6 +6,10 @@ commit order. Each worker keeps one listening connection. If it drops, the worke
 reconnects with backoff and asks its hub to re-read every watched board from the change
 log, so its screens get what was announced meanwhile: no gap, and the hub's sequence
 cursor prevents duplicates.
+
+Presence (who has the board open) travels on a second channel, ``lockstep_presence``:
+each process says who is connected to it, so every screen sees everyone, whichever
+process serves them (see ``Hub.heard_presence``).
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from typing import Any
 import psycopg
 from sqlalchemy import text
 
-from backend.live.broker import Listener, Reconnected
+from backend.live.broker import Listener, PresenceListener, Reconnected
 
 log = logging.getLogger(__name__)
 CHANNEL = "lockstep"
+PRESENCE_CHANNEL = "lockstep_presence"
 APPLICATION_NAME = "lockstep-listener"
+PUBLISHER_NAME = "lockstep-presence"
 
 
 def plain_url(url: str) -> str:
@@ -37,9 +43,19 @@ class PostgresBroker:
         self._task: asyncio.Task[None] | None = None
         self._connected = False
         self._stopping = False
+        self._presence: PresenceListener | None = None
+        self._publisher: psycopg.AsyncConnection[Any] | None = None
+        self._publishing = asyncio.Lock()
+        self._sends: set[asyncio.Task[None]] = set()
 
-    async def start(self, listener: Listener, reconnected: Reconnected) -> None:
+    async def start(
+        self,
+        listener: Listener,
+        reconnected: Reconnected,
+        presence: PresenceListener | None = None,
+    ) -> None:
         self._stopping = False
+        self._presence = presence
         ready = asyncio.Event()
         self._task = asyncio.create_task(self._run(listener, reconnected, ready))
         with contextlib.suppress(TimeoutError):
@@ -52,6 +68,31 @@ class PostgresBroker:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
         self._task = None
+        if self._publisher is not None:
+            with contextlib.suppress(Exception):
+                await self._publisher.close()
+            self._publisher = None
+
+    def publish_presence(self, message: str) -> None:
+        """Tell the other processes (fire and forget; a lost one is repeated by the hub's
+        heartbeat)."""
+        task = asyncio.get_running_loop().create_task(self._send_presence(message))
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
+
+    async def _send_presence(self, message: str) -> None:
+        async with self._publishing:
+            try:
+                if self._publisher is None or self._publisher.closed:
+                    self._publisher = await psycopg.AsyncConnection.connect(
+                        self._url, autocommit=True, application_name=PUBLISHER_NAME
+                    )
+                await self._publisher.execute(
+                    "SELECT pg_notify(%s, %s)", (PRESENCE_CHANNEL, message)
+                )
+            except Exception as exc:  # noqa: BLE001 - presence is best effort
+                log.info("presence not sent (%s)", exc)
+                self._publisher = None
 
     def before_commit(self, session: Any, board_id: int, seq: int) -> None:
         session.execute(
@@ -76,6 +117,8 @@ class PostgresBroker:
                     self._url, autocommit=True, application_name=APPLICATION_NAME, connect_timeout=5
                 ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    if self._presence is not None:
+                        await conn.execute(f"LISTEN {PRESENCE_CHANNEL}")
                     self._connected, delay = True, 0.2
                     ready.set()
                     if ever_connected:
@@ -84,6 +127,10 @@ class PostgresBroker:
                     ever_connected = True
                     while not self._stopping:
                         async for note in conn.notifies(timeout=self._keepalive):
+                            if note.channel == PRESENCE_CHANNEL:
+                                if self._presence is not None:
+                                    self._presence(note.payload)
+                                continue
                             board, _, seq = note.payload.partition(":")
                             with contextlib.suppress(ValueError):
                                 listener(int(board), int(seq))
