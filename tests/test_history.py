@@ -87,7 +87,7 @@ def test_history_lists_every_version_of_the_lineage_and_who_published_it(client)
     table = page[page.index("<tbody>") :]
     assert table.index("2026-Q4 (#1)") < table.index("2026-Q3 (#1)")  # newest first
     assert "Dana, PM lead" in page
-    assert "2 changes (2 owner/driver), +1" in page  # Pricing and Win/loss at launch; one added
+    assert "1 change (1 of owner or driver), 1 activity added" in page
     assert f"/v/{q.viewer2}/compare?from={q.ids[0]}&amp;to={q.ids[1]}" in page
     # The board page links to it, before and after the next review publishes.
     page = client.get(f"/f/{q.second.facilitator}").text
@@ -103,10 +103,10 @@ def test_the_compare_page_highlights_the_changes_and_says_them_in_words(client):
     page = client.get(f"/v/{q.viewer2}/compare").text  # by default: latest against previous
     assert "Changes from 2026-Q3 (#1) to 2026-Q4 (#1)" in page
     assert "Pricing · Launch: Owner PMM → PM; Driver PM → PMM" in page
-    assert "Win/loss · Launch: Owner nobody → PMM" in page
-    assert "Win/loss</th>" not in page and 'tag-new">new' in page
-    # Exactly the three changed cells are outlined, each saying what it was.
-    assert page.count('class="cell changed') + page.count("phase-start changed") == 3
+    assert "Win/loss · Launch" not in page  # an added activity is said once, as added
+    assert "<strong>Win/loss</strong>: activity added" in page and 'tag-new">new' in page
+    # Exactly the two changed cells are outlined, each saying what it was.
+    assert page.count('class="cell changed') + page.count("phase-start changed") == 2
     assert re.search(r"changed[^>]*>.*?<span class=\"was\" title=\"Was O\">", page)
     # Any two versions, either way round.
     back = client.get(f"/v/{q.viewer1}/compare?from={q.ids[1]}&to={q.ids[0]}").text
@@ -200,7 +200,7 @@ def test_a_json_export_with_changes_imports_as_the_same_board(client):
         f"/api/boards/{created['id']}/export.json", headers=auth(created["facilitator_token"])
     ).json()
     assert again["activities"] == [
-        {k: a[k] for k in ("name", "description", "sources", "rationale", "cells")}
+        {k: a[k] for k in ("name", "description", "sources", "rationale", "key", "cells")}
         for a in doc["activities"]
     ]
 

@@ -6,19 +6,24 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.helpers import auth, join, make_board
+from tests.helpers import Board, auth, join, make_board
 from tests.sse import SSEClient
 
 HX = {"HX-Request": "true"}
 
 
 def workshop_board(client):
-    board = make_board(client, activities=[{"name": "Pricing"}, {"name": "Positioning"}])
-    r = client.put(
-        f"/api/boards/{board.id}/mode", headers=auth(board.facilitator), json={"mode": "workshop"}
-    )
-    assert r.status_code == 200, r.text
-    return board
+    """The next review of a published board: a workshop with last quarter to check."""
+    first = make_board(client, activities=[{"name": "Pricing"}, {"name": "Positioning"}])
+    tok = first.facilitator
+    r = client.post(f"/api/boards/{first.id}/versions", headers=auth(tok), json={"label": "Q3"})
+    assert r.status_code == 201, r.text
+    r = client.post(f"/api/boards/{first.id}/versions/1/next", headers=auth(tok))
+    assert r.status_code == 201, r.text
+    created = r.json()
+    ntok = created["facilitator_token"]
+    data = client.get(f"/api/boards/{created['id']}", headers=auth(ntok)).json()
+    return Board(created["id"], ntok, created["join_token"], data)
 
 
 def mark(client, board, token, activity, verdict):
@@ -60,6 +65,10 @@ def test_answers_make_an_agenda_for_the_facilitator(client):
         str(board.activity("Pricing")): "discuss",
         str(board.activity("Positioning")): "ok",
     }
+    # The same answer again changes nothing and logs nothing.
+    seq = last_seq(client, board)
+    assert mark(client, board, bo, "Pricing", "discuss").status_code == 200
+    assert last_seq(client, board) == seq
     # Changing one's mind, and clearing an answer.
     assert mark(client, board, ana, "Pricing", "ok").status_code == 200
     assert mark(client, board, ana, "Positioning", "").status_code == 200
@@ -107,11 +116,17 @@ def test_pre_check_refusals_change_nothing(client):
     r = mark(client, board, ana, "Pricing", "ok")
     assert r.status_code == 409 and "reveal" in r.json()["detail"]
     page = client.get(f"/f/{board.facilitator}").text
-    assert "pre-check answers" in page and "1 needs discussion" in page
-    # Free mode has no pre-check.
+    assert "the pre-check's answers" in page and "1 needs discussion" in page
+    # Free mode, and a first workshop with no version before it, have no pre-check.
     free = make_board(client, activities=[{"name": "Pricing"}])
     bo = join(client, free, "Bo", "PM")
     assert mark(client, free, bo, "Pricing", "ok").status_code == 409
+    client.put(
+        f"/api/boards/{free.id}/mode", headers=auth(free.facilitator), json={"mode": "workshop"}
+    )
+    r = mark(client, free, bo, "Pricing", "ok")
+    assert r.status_code == 409 and "Start next review" in r.json()["detail"]
+    assert "Still true?" not in client.get(f"/f/{free.facilitator}").text
 
 
 @pytest.mark.server

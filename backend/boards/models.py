@@ -5,6 +5,7 @@ Cells store canonical slot codes (see ``backend.domain.frameworks``).
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
@@ -13,6 +14,10 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_key() -> str:
+    return secrets.token_hex(8)
 
 
 def board_fk() -> Column:  # type: ignore[type-arg]
@@ -72,6 +77,9 @@ class Activity(SQLModel, table=True):
     parked_decider: str = Field(default="", max_length=60)
     # Re-vote: this activity's proposals are hidden again while people propose anew.
     revoting: bool = Field(default=False)
+    # The same activity across a lineage of reviews, whatever it is called in each: copied
+    # into the next review, so a rename is a rename, not one removed and one added.
+    lineage_key: str = Field(default_factory=new_key, max_length=40)
 
 
 class Cell(SQLModel, table=True):

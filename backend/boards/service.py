@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import update as sa_update
+from sqlmodel import Session, col, select
 
 from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
@@ -34,6 +35,7 @@ from backend.validation import (
     clean_list,
     clean_text,
 )
+from backend.workshop.models import Version
 
 DEFAULT_PHASES = ("Discover", "Build", "Launch", "Grow")
 DEFAULT_FUNCTIONS = ("PM", "PMM")
@@ -45,6 +47,15 @@ class ActivitySpec:
     description: str = ""
     sources: tuple[str, ...] = ()
     rationale: str = ""
+    key: str | None = None  # the activity's lineage key, when it continues an earlier one
+
+
+def is_key(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 40
+        and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in value)
+    )
 
 
 def catalogue_specs() -> list[ActivitySpec]:
@@ -95,6 +106,7 @@ def create_board(
             clean_text(
                 s.rationale, what="Rationale", max_len=MAX_RATIONALE, required=False, multiline=True
             ),
+            s.key if is_key(s.key) else None,
         )
         for s in specs
     ]
@@ -129,6 +141,7 @@ def create_board(
             sources="\n".join(spec.sources),
             rationale=spec.rationale,
             position=i,
+            **({"lineage_key": spec.key} if spec.key else {}),
         )
         session.add(made[spec.name])
     if cells:
@@ -168,6 +181,14 @@ def delete_board(session: Session, *, access: Access) -> None:
     # Take the board's write lock and the next sequence number, then delete everything;
     # live screens hear of that number, find no board and are told it is gone.
     change = changes.start(session, board_id=board_id, kind="board.deleted", actor=access.actor)
+    # Reviews started from this board's versions no longer have a version to point at.
+    session.execute(
+        sa_update(Board)
+        .where(
+            col(Board.parent_version_id).in_(select(Version.id).where(Version.board_id == board_id))
+        )
+        .values(parent_version_id=None)
+    )
     session.delete(access.board)
     changes.broker.before_commit(session, board_id, change.seq)
     session.commit()

@@ -103,7 +103,7 @@ def board_page(request: Request, session: SessionDep, access: Access) -> HTMLRes
         "board.html",
         token=access.token,
         links=links(request, access.board),
-        history_token=history_token(session, access.board),
+        history_token=history_token(session, access.board, parent=access.is_facilitator),
         **screen_context(request, screen, access),
     )
 

@@ -110,7 +110,11 @@ def parse_json(raw: bytes) -> ImportSpec:
             raise Invalid(f"{where}: sources must be a list of file names")
         spec.activities.append(
             ActivitySpec(
-                name, str(a.get("description") or ""), tuple(sources), str(a.get("rationale") or "")
+                name,
+                str(a.get("description") or ""),
+                tuple(sources),
+                str(a.get("rationale") or ""),
+                a.get("key") if isinstance(a.get("key"), str) else None,
             )
         )
         cells = a.get("cells") or {}

@@ -32,6 +32,7 @@ def to_dict(view: MatrixView) -> dict[str, Any]:
                 "description": a.description,
                 "sources": [s for s in a.sources.split("\n") if s],
                 "rationale": a.rationale,
+                "key": a.lineage_key,
                 "cells": cells,
             }
         )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 from backend.exports.document import Doc, label, letters
 
 
 def cell_text(text: str) -> str:
-    """Text safe inside a Markdown table cell (pipes and line breaks would end it)."""
+    """Text safe inside a Markdown table cell (pipes and line breaks would end it), and
+    inert where a wiki renders inline HTML (``<``, ``>`` and ``&`` become entities)."""
+    text = html.escape(text, quote=False)
     return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
 
 
@@ -15,7 +19,7 @@ def to_markdown(doc: Doc) -> str:
     version = doc.get("version") or {}
     when = f", published {version['published_at'][:10]}" if version.get("published_at") else ""
     by = f" by {cell_text(version['published_by'])}" if version.get("published_by") else ""
-    out.append(f"{doc['framework'].upper()} · {label(doc)}{when}{by}")
+    out.append(f"{doc['framework'].upper()} · {cell_text(label(doc))}{when}{by}")
     out.append("")
     out.append("Legend: " + ", ".join(f"**{r['letter']}** {r['name']}" for r in doc["roles"]))
     for phase in doc["phases"]:
@@ -42,6 +46,8 @@ def changes_section(changes: dict) -> list[str]:  # type: ignore[type-arg]
         out.append(f"- **{cell_text(name)}**: added")
     for name in changes["activities_removed"]:
         out.append(f"- **{cell_text(name)}**: removed")
+    for r in changes.get("activities_renamed", []):
+        out.append(f"- **{cell_text(r['to'])}**: renamed from {cell_text(r['from'])}")
     by_phase: dict[str, list[dict]] = {}  # type: ignore[type-arg]
     for line in changes["in_words"]:
         by_phase.setdefault(line["phase"], []).append(line)
@@ -50,6 +56,11 @@ def changes_section(changes: dict) -> list[str]:  # type: ignore[type-arg]
         for line in lines:
             mark = " (owner or driver)" if line["owner_or_driver"] else ""
             out.append(f"- **{cell_text(line['activity'])}**: {cell_text(line['change'])}{mark}")
-    if not (changes["in_words"] or changes["activities_added"] or changes["activities_removed"]):
+    if not (
+        changes["in_words"]
+        or changes["activities_added"]
+        or changes["activities_removed"]
+        or changes.get("activities_renamed")
+    ):
         out.append("Nothing changed.")
     return out

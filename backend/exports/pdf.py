@@ -26,6 +26,10 @@ class PdfUnavailable(LockstepError):
     status_code = 503
 
 
+class PdfBusy(LockstepError):
+    status_code = 429
+
+
 def chromium() -> str | None:
     path = (
         get_settings().chromium_path or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -41,7 +45,17 @@ def html_to_pdf(html: str) -> bytes:
             "PDF export needs Chromium on the server (Debian package 'chromium'); "
             "use the print page's Print button to save a PDF from your browser"
         )
-    with _running, tempfile.TemporaryDirectory(prefix="lockstep-pdf-") as tmp:
+    if not _running.acquire(blocking=False):
+        # Waiting would hold one of the server's worker threads per queued request.
+        raise PdfBusy("Other PDFs are being made right now; try again in a few seconds")
+    try:
+        return _print(exe, html)
+    finally:
+        _running.release()
+
+
+def _print(exe: str, html: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="lockstep-pdf-") as tmp:
         folder = Path(tmp)
         shutil.copy(STATIC / "app.css", folder / "app.css")
         (folder / "page.html").write_text(html, encoding="utf-8")

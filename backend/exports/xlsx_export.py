@@ -144,7 +144,16 @@ def changes_sheet(wb, changes: dict, text, bold, title, head, wrap) -> None:  # 
             text(ws, row, 0, name, bold)
             text(ws, row, 1, f"{what} activity")
             row += 1
-    if not (changes["cells"] or changes["activities_added"] or changes["activities_removed"]):
+    for r in changes.get("activities_renamed", []):
+        text(ws, row, 0, r["to"], bold)
+        text(ws, row, 1, f"Renamed from {r['from']}")
+        row += 1
+    if not (
+        changes["cells"]
+        or changes["activities_added"]
+        or changes["activities_removed"]
+        or changes.get("activities_renamed")
+    ):
         text(ws, row, 0, "Nothing changed.")
         row += 1
     row += 1

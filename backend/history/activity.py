@@ -70,7 +70,8 @@ def describe(
         if what == "updated":
             return "description changed"
         if what == "moved":
-            return f"moved to position {data.get('to', '?')}"
+            to = data.get("to")
+            return f"moved to position {to + 1}" if isinstance(to, int) else "moved"
         return None
     if data.get("activity_id") != activity_id:
         return None
@@ -87,12 +88,17 @@ def describe(
     if kind == "comment.added":
         text = names.comments.get(data.get("comment_id", 0))
         return f"commented: {text}" if text else "commented"
+    if kind == "spotlight" and data.get("timebox_only"):
+        return "timebox set" if data.get("timebox_ends_at") else "timebox cleared"
     if kind == "spotlight":
         return "spotlighted for discussion"
     if kind == "proposal.set":
         return "changed their proposal (hidden until the reveal)"
     if kind == "precheck.set":
-        return "still true" if data.get("verdict") == "ok" else "needs discussion"
+        verdict = data.get("verdict")
+        if not verdict:
+            return "withdrew their pre-check answer"
+        return "pre-check: still true" if verdict == "ok" else "pre-check: needs discussion"
     return None
 
 
@@ -119,14 +125,19 @@ class VersionRow:
     published_at: datetime
     present: bool
     phases: dict[str, str]  # phase -> e.g. "Owner PMM · Driver PM"
+    name: str = ""  # what the activity was called in that version
 
 
 def across_versions(
-    name: str, versions: list[tuple[str, datetime, Doc]], phases: list[str]
+    name: str, key: str, versions: list[tuple[str, datetime, Doc]], phases: list[str]
 ) -> list[VersionRow]:
+    """The activity in each version: found by its lineage key (it may have had another
+    name then), or by name in versions from before keys were kept."""
     rows = []
     for label, when, doc in versions:
-        activity = next((a for a in doc["activities"] if a["name"] == name), None)
+        activity = next((a for a in doc["activities"] if a.get("key") == key), None) or next(
+            (a for a in doc["activities"] if a["name"] == name and not a.get("key")), None
+        )
         cells: dict[str, str] = {}
         if activity is not None:
             for phase in phases:
@@ -139,5 +150,6 @@ def across_versions(
                     if holders:
                         parts.append(f"{role['name']} {', '.join(holders)}")
                 cells[phase] = " · ".join(parts)
-        rows.append(VersionRow(label, when, activity is not None, cells))
+        called = activity["name"] if activity else ""
+        rows.append(VersionRow(label, when, activity is not None, cells, called))
     return rows

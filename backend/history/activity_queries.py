@@ -15,6 +15,8 @@ from backend.history import activity as h
 from backend.history.lineage import lineage
 from backend.workshop.models import Comment
 
+MAX_SCANNED = 5000  # newest log rows that mention the id; the page shows at most 500 changes
+
 
 def activity_history(session: Session, board: Board, activity_id: int) -> dict[str, Any]:
     activity = owned(session, Activity, board.id, activity_id, "activity")
@@ -32,8 +34,9 @@ def activity_history(session: Session, board: Board, activity_id: int) -> dict[s
     rows = session.exec(
         select(Change)
         .where(Change.board_id == board.id, col(Change.data).contains(str(activity.id)))
-        .order_by(col(Change.seq))
-    ).all()
+        .order_by(col(Change.seq).desc())
+        .limit(MAX_SCANNED)
+    ).all()[::-1]
     versions = [(e.name, e.version.published_at, e.doc()) for e in lineage(session, board)]
     phase_names = [p.name for p in phases]
     return {
@@ -41,5 +44,7 @@ def activity_history(session: Session, board: Board, activity_id: int) -> dict[s
         "activity": activity,
         "events": h.events(rows, activity.id, get_framework(board.framework), names),
         "phases": phase_names,
-        "versions": h.across_versions(activity.name, versions, phase_names)[::-1],
+        "versions": list(
+            reversed(h.across_versions(activity.name, activity.lineage_key, versions, phase_names))
+        ),
     }

@@ -2,6 +2,10 @@
 
 Built from two export documents (a published version's snapshot or the live board), so
 the same comparison feeds the page, the XLSX "Changes" sheet, Markdown and JSON.
+
+Activities are matched by their lineage ``key`` where both versions have one (so a rename
+reads as a rename), else by name. Changes are listed in the later version's board order;
+an activity added or removed is said once, not cell by cell.
 """
 
 from __future__ import annotations
@@ -19,14 +23,39 @@ def doc_name(doc: Doc) -> str:
     return f"{version['label']} (#{version['number']})" if version else "the live board"
 
 
+def renames(before: Doc, after: Doc) -> dict[str, str]:
+    """Earlier name -> later name, for activities with the same key and another name."""
+    later = {a["key"]: a["name"] for a in after["activities"] if a.get("key")}
+    return {
+        a["name"]: later[a["key"]]
+        for a in before["activities"]
+        if a.get("key") in later and later[a["key"]] != a["name"]
+    }
+
+
+def _renamed(doc: Doc, names: dict[str, str]) -> Doc:
+    if not names:
+        return doc
+    acts = [{**a, "name": names.get(a["name"], a["name"])} for a in doc["activities"]]
+    return {**doc, "activities": acts}
+
+
 @dataclass
 class Comparison:
     before: Doc
     after: Doc
 
     @cached_property
+    def renamed(self) -> dict[str, str]:
+        return renames(self.before, self.after)
+
+    @property
+    def renamed_from(self) -> dict[str, str]:
+        return {new: old for old, new in self.renamed.items()}
+
+    @cached_property
     def matrices(self) -> tuple[Matrix, Matrix]:
-        return matrix_of(self.before), matrix_of(self.after)
+        return matrix_of(_renamed(self.before, self.renamed)), matrix_of(self.after)
 
     @cached_property
     def diff(self) -> Diff:
@@ -38,11 +67,21 @@ class Comparison:
         functions = list(self.after["functions"]) + [
             f for f in self.before["functions"] if f not in self.after["functions"]
         ]
-        return in_words(*self.matrices, self.diff, roles=roles, functions=functions)
+        whole = set(self.diff.added) | set(self.diff.removed)
+        lines = [
+            line
+            for line in in_words(*self.matrices, self.diff, roles=roles, functions=functions)
+            if line.activity not in whole
+        ]
+        order = {name: i for i, name in enumerate(self.matrices[1].activities)}
+        phases = {p: i for i, p in enumerate(self.after["phases"])}
+        return sorted(
+            lines, key=lambda x: (order.get(x.activity, len(order)), phases.get(x.phase, 99))
+        )
 
     @property
     def empty(self) -> bool:
-        return self.diff.empty
+        return self.diff.empty and not self.renamed
 
     @cached_property
     def by_phase(self) -> dict[str, list[Line]]:
@@ -57,12 +96,40 @@ class Comparison:
 
     @cached_property
     def changed(self) -> dict[tuple[str, str, str], str]:
-        """(activity, phase, function) -> the letters it had before, for highlighting."""
-        return {(c.activity, c.phase, c.function): c.before for c in self.diff.cells}
+        """(activity, phase, function) -> the letters it had before, for highlighting (the
+        cells of an added activity are not: its whole row is new)."""
+        whole = set(self.diff.added) | set(self.diff.removed)
+        return {
+            (c.activity, c.phase, c.function): c.before
+            for c in self.diff.cells
+            if c.activity not in whole
+        }
 
     @property
     def major_count(self) -> int:
         return sum(1 for line in self.lines if line.major)
+
+    @property
+    def summary(self) -> str:
+        """E.g. "3 changes (2 of owner or driver), 1 activity added, 1 renamed"."""
+
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count} {one if count == 1 else many}"
+
+        parts = []
+        if self.lines:
+            parts.append(
+                n(len(self.lines), "change", "changes")
+                + f" ({self.major_count} of owner or driver)"
+            )
+        for names, what in (
+            (self.diff.added, "added"),
+            (self.diff.removed, "removed"),
+            (self.renamed, "renamed"),
+        ):
+            if names:
+                parts.append(n(len(names), "activity", "activities") + f" {what}")
+        return ", ".join(parts) or "no changes"
 
     def removed_rows(self) -> list[dict[str, Any]]:
         gone = set(self.diff.removed)
@@ -75,6 +142,7 @@ class Comparison:
             "to": _ref(self.after),
             "activities_added": list(self.diff.added),
             "activities_removed": list(self.diff.removed),
+            "activities_renamed": [{"from": a, "to": b} for a, b in self.renamed.items()],
             "cells": [
                 {
                     "activity": c.activity,

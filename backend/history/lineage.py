@@ -97,10 +97,11 @@ def previous(entries: list[Entry], entry: Entry) -> Entry | None:
     return next((e for e in entries if e.id == parent), None)
 
 
-def history_token(session: Session, board: Board) -> str | None:
+def history_token(session: Session, board: Board, *, parent: bool) -> str | None:
     """The viewer token that opens this board's history: its own once it has published,
-    else that of the board whose version its review started from."""
-    if board.viewer_token or board.parent_version_id is None:
+    else (with ``parent``: for the facilitator, who started the review from there) that of
+    the board whose version its review started from."""
+    if board.viewer_token or board.parent_version_id is None or not parent:
         return board.viewer_token
     parent = session.get(Version, board.parent_version_id)
     up = session.get(Board, parent.board_id) if parent else None

@@ -26,7 +26,7 @@ def _id(value: str | None, what: str) -> int | None:
     """A version id from the query string; a clear 404 rather than a 422 for nonsense."""
     if value in (None, ""):
         return None
-    if not value.isdigit() or len(value) > 10:
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
         from backend.errors import NotFound
 
         raise NotFound(f"No such version to compare ({what})")
@@ -60,6 +60,10 @@ def compare_page(
         if from_
         else (previous(entries, after) if after else None)
     )
+    if before is None and after is not None and len(entries) > 1:
+        # The first version has nothing before it: compare it with what came next.
+        later = [e for e in entries if e.id != after.id]
+        before, after = after, later[0] if entries.index(after) == 0 else later[-1]
     comparison = Comparison(entry_doc(before), entry_doc(after)) if before and after else None
     return render(
         request,

@@ -42,7 +42,7 @@ def set_timebox(session: Session, *, access: Access, minutes: float | None) -> i
     change = changes.start(session, board_id=access.board.id, kind="spotlight", actor=access.actor)
     board = fresh_board(session, access.board.id)
     board.timebox_ends_at = _deadline(minutes)
-    return _commit_spotlight(session, change, board)
+    return _commit_spotlight(session, change, board, timebox_only=True)
 
 
 def _check_minutes(minutes: float | None) -> None:
@@ -55,12 +55,13 @@ def _deadline(minutes: float | None) -> datetime | None:
     return None if minutes is None else datetime.now(UTC) + timedelta(minutes=minutes)
 
 
-def _commit_spotlight(session, change, board) -> int:  # type: ignore[no-untyped-def]
+def _commit_spotlight(session, change, board, timebox_only: bool = False) -> int:  # type: ignore[no-untyped-def]
     session.add(board)
     ends = board.timebox_ends_at.isoformat() if board.timebox_ends_at else None
-    changes.commit(
-        session, change, {"activity_id": board.spotlight_activity_id, "timebox_ends_at": ends}
-    )
+    data = {"activity_id": board.spotlight_activity_id, "timebox_ends_at": ends}
+    if timebox_only:
+        data["timebox_only"] = True
+    changes.commit(session, change, data)
     return change.seq
 
 

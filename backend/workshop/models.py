@@ -63,7 +63,8 @@ class Comment(SQLModel, table=True):
 class Version(SQLModel, table=True):
     """An immutable published agreed matrix: the unit of export, comparison and revisit."""
 
-    __table_args__ = (UniqueConstraint("board_id", "number"),)
+    # Ids are never reused on SQLite either: a review points at the version it started from.
+    __table_args__ = (UniqueConstraint("board_id", "number"), {"sqlite_autoincrement": True})
     id: int | None = Field(default=None, primary_key=True)
     board_id: int = Field(sa_column=board_fk())
     number: int

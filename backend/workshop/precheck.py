@@ -1,8 +1,9 @@
 """The "still true?" pre-check: before the session, each participant marks each activity
 as still true or as needing discussion, and the facilitator sees where to spend the time.
 
-Answers are open from set-up through the silent proposals and close at the reveal. They
-are not secret: the agenda (who flagged what) is the same on every screen.
+It belongs to a review that started from a published version (there is something to be
+still true). Answers are open from set-up through the silent proposals and close at the
+reveal. They are not secret: the agenda (who flagged what) is the same on every screen.
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ VERDICTS = {OK: "Still true", DISCUSS: "Needs discussion"}
 OPEN_ROUNDS = (r.SETUP, r.PROPOSE)
 
 
+def applies(board: Board) -> bool:
+    return board.mode == r.WORKSHOP and board.parent_version_id is not None
+
+
 def is_open(board: Board) -> bool:
-    return board.mode == r.WORKSHOP and board.round in OPEN_ROUNDS
+    return applies(board) and board.round in OPEN_ROUNDS
 
 
 def mark(session: Session, *, access: Access, activity_id: int, verdict: str) -> int:
@@ -36,16 +41,21 @@ def mark(session: Session, *, access: Access, activity_id: int, verdict: str) ->
         raise Forbidden("Only participants answer the pre-check; the facilitator sees the answers")
     if verdict not in (*VERDICTS, ""):
         raise Invalid("Answer 'ok' (still true), 'discuss' (needs discussion) or '' to clear")
+    me = access.participant.id
+    activity = owned(session, Activity, access.board.id, activity_id, "activity")
+    if _answer(session, me, activity.id) == verdict and is_open(access.board):
+        return access.board.last_seq  # nothing changes: nothing to log or tell
     change = changes.start(
         session, board_id=access.board.id, kind="precheck.set", actor=access.actor
     )
     board = fresh_board(session, access.board.id)
-    if not is_open(board):
+    if not applies(board):
         raise Conflict(
-            "The pre-check is open before the reveal of a workshop; discuss it in the room now"
+            "The pre-check belongs to a review started from a published version "
+            "(Start next review), in workshop mode"
         )
-    activity = owned(session, Activity, board.id, activity_id, "activity")
-    me = access.participant.id
+    if not is_open(board):
+        raise Conflict("The pre-check closes at the reveal; discuss it in the room now")
     row = session.exec(
         select(Precheck).where(Precheck.participant_id == me, Precheck.activity_id == activity.id)
     ).first()
@@ -59,6 +69,15 @@ def mark(session: Session, *, access: Access, activity_id: int, verdict: str) ->
         session, change, {"participant_id": me, "activity_id": activity.id, "verdict": verdict}
     )
     return change.seq
+
+
+def _answer(session: Session, participant_id: int, activity_id: int) -> str:
+    row = session.exec(
+        select(Precheck.verdict).where(
+            Precheck.participant_id == participant_id, Precheck.activity_id == activity_id
+        )
+    ).first()
+    return row or ""
 
 
 @dataclass

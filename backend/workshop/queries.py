@@ -14,6 +14,7 @@ from backend.participants.models import Participant
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
 from backend.workshop.precheck import PrecheckView, load_precheck
+from backend.workshop.precheck import applies as precheck_applies
 
 
 def consensus_groups(session: Session, board: Board) -> dict[tuple[int, int], GroupView]:
@@ -160,9 +161,10 @@ def _add_people(
             )
         )
     w.progress = [Progress(p, counts.get(p.id, 0)) for p in participants]
-    w.precheck = load_precheck(
-        session, board, activities=activities, participants=participants, viewer=viewer
-    )
+    if precheck_applies(board):
+        w.precheck = load_precheck(
+            session, board, activities=activities, participants=participants, viewer=viewer
+        )
     if viewer is not None:
         w.own = {
             (p.activity_id, p.phase_id, p.function_id): p.slots

@@ -45,6 +45,7 @@ def start_next_review(session: Session, *, access: Access, number: int) -> Board
                 a.get("description", ""),
                 tuple(a.get("sources", [])),
                 a.get("rationale", ""),
+                a.get("key"),
             )
             for a in snap["activities"]
         ],

@@ -15,9 +15,10 @@ from sqlmodel import Session
 
 from backend.boards.queries import MatrixView, load_matrix
 from backend.domain.consensus import Spread, hot_list
-from backend.domain.diff import Diff, diff, matrix_of
+from backend.domain.diff import Diff
 from backend.domain.rules import check_board
 from backend.exports.json_export import to_dict
+from backend.history.compare import Comparison
 from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
 from backend.workshop import rounds as r
@@ -138,5 +139,5 @@ def _since_last_version(session: Session, board, view: MatrixView) -> tuple[str,
     version = session.get(Version, board.parent_version_id)
     if version is None:
         return None
-    before = matrix_of(json.loads(version.snapshot))
-    return version.label, diff(before, matrix_of(to_dict(view)))
+    # Matched by lineage key: an activity renamed since reads as the same activity.
+    return version.label, Comparison(json.loads(version.snapshot), to_dict(view)).diff

@@ -1,0 +1,149 @@
+"""Comparing versions where it gets awkward: renamed activities, board order, the first
+version, deleted boards, hostile text and bad ids — and the PDF export under load."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from tests.helpers import auth, make_board, set_cell
+from tests.test_history import board_of, viewer_of
+
+
+def publish(client, board, label):
+    r = client.post(
+        f"/api/boards/{board.id}/versions", headers=auth(board.facilitator), json={"label": label}
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def next_review(client, board):
+    r = client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(board.facilitator))
+    assert r.status_code == 201, r.text
+    nxt = board_of(client, r.json())
+    for to in ("propose", "reveal"):
+        client.post(f"/api/boards/{nxt.id}/round", headers=auth(nxt.facilitator), json={"to": to})
+    return nxt
+
+
+def text_of(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_a_renamed_activity_is_the_same_activity(client):
+    first = make_board(client, activities=[{"name": "Zeta pricing"}, {"name": "Alpha launch"}])
+    tok = first.facilitator
+    for activity in ("Zeta pricing", "Alpha launch"):
+        assert set_cell(client, first, tok, activity, "Launch", "PMM", "O").status_code == 200
+    publish(client, first, "Q3")
+    nxt = next_review(client, first)
+    zeta = nxt.activity("Zeta pricing")
+    r = client.patch(
+        f"/api/boards/{nxt.id}/activities/{zeta}",
+        headers=auth(nxt.facilitator),
+        json={"name": "Zeta pricing & packaging"},
+    )
+    assert r.status_code == 200, r.text
+    nxt = board_of(
+        client, {"id": nxt.id, "facilitator_token": nxt.facilitator, "join_token": nxt.join}
+    )
+    for activity in ("Zeta pricing & packaging", "Alpha launch"):
+        r = set_cell(client, nxt, nxt.facilitator, activity, "Launch", "PM", "O")
+        assert r.status_code == 200, r.text
+        r = set_cell(client, nxt, nxt.facilitator, activity, "Launch", "PMM", "D")
+        assert r.status_code == 200, r.text
+    # The live board already reads the rename as a rename.
+    live = client.get(f"/boards/{nxt.id}/live", headers=auth(nxt.facilitator)).text
+    assert "removed" not in text_of(live.split('id="since"')[1].split("</section>")[0])
+    v2 = publish(client, nxt, "Q4")
+    page = text_of(client.get(f"/v/{viewer_of(v2)}/compare").text)
+    assert "2 changes (2 of owner or driver), 1 activity renamed" in page
+    assert "Zeta pricing & packaging : renamed from Zeta pricing" in page
+    assert "activity removed" not in page and "activity added" not in page
+    # In board order, not alphabetical.
+    zeta_at = page.index("Zeta pricing & packaging · Launch: Owner PMM → PM")
+    assert zeta_at < page.index("Alpha launch · Launch: Owner PMM → PM")
+    doc = client.get(f"/api/view/{viewer_of(v2)}/1/export.json").json()
+    assert doc["changes"]["activities_renamed"] == [
+        {"from": "Zeta pricing", "to": "Zeta pricing & packaging"}
+    ]
+    md = client.get(f"/api/view/{viewer_of(v2)}/1/export.md").text
+    assert "- **Zeta pricing &amp; packaging**: renamed from Zeta pricing" in md
+    # Its history finds it in last quarter's version under its old name.
+    drawer = text_of(
+        client.get(
+            f"/boards/{nxt.id}/activities/{zeta}/history", headers=auth(nxt.facilitator)
+        ).text
+    )
+    assert "Q3 (#1)" in drawer and "as “Zeta pricing”" in drawer and "Owner PMM" in drawer
+
+
+def test_comparing_from_the_first_version_compares_with_the_next(client):
+    first = make_board(client, activities=[{"name": "Pricing"}])
+    assert (
+        set_cell(client, first, first.facilitator, "Pricing", "Launch", "PM", "O").status_code
+        == 200
+    )
+    v1 = publish(client, first, "Q3")
+    assert (
+        set_cell(client, first, first.facilitator, "Pricing", "Launch", "PMM", "O").status_code
+        == 200
+    )
+    publish(client, first, "Q4")
+    viewer = viewer_of(v1)
+    first_id = client.get(f"/api/view/{viewer}/history").json()[0]["id"]
+    page = text_of(client.get(f"/v/{viewer}/compare?to={first_id}").text)
+    assert "Changes from Q3 (#1) to Q4 (#2)" in page
+    assert "Pricing · Launch: Owner PM → PM, PMM" in page
+
+
+def test_bad_version_ids_and_hostile_names(client):
+    board = make_board(client, activities=[{"name": "<img src=x onerror=alert(1)>"}])
+    v = publish(client, board, "<b>Q3</b>")
+    viewer = viewer_of(v)
+    for bad in ("%C2%B2", "%D9%A3", "1e3", " 1"):  # superscript two, Arabic-Indic three ...
+        assert client.get(f"/v/{viewer}/compare?from={bad}").status_code == 404
+        assert client.get(f"/api/view/{viewer}/compare.json?to={bad}").status_code == 404
+    md = client.get(f"/api/view/{viewer}/1/export.md").text
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "<b>" not in md
+    for path in (f"/v/{viewer}/history", f"/v/{viewer}/1", f"/v/{viewer}/1/print"):
+        page = client.get(path).text
+        assert "<img src=x" not in page and "<b>Q3" not in page, path
+
+
+def test_a_deleted_board_takes_its_versions_out_of_every_lineage(client):
+    a = make_board(client, title="Team A", activities=[{"name": "Pricing"}])
+    publish(client, a, "A-Q3")
+    review = next_review(client, a)
+    r = client.delete(f"/api/boards/{a.id}", headers=auth(a.facilitator))
+    assert r.status_code == 204, r.text
+    # Someone else's board publishes next; it must not become the review's parent.
+    c = make_board(client, title="Team C secret", activities=[{"name": "Secret"}])
+    vc = publish(client, c, "C-Q4")
+    page = client.get(f"/f/{review.facilitator}").text
+    assert viewer_of(vc) not in page and "Team C" not in page and "Secret" not in page
+    live = client.get(f"/api/boards/{review.id}/export.json", headers=auth(review.facilitator))
+    assert "changes" not in live.json()
+    rv = publish(client, review, "B-Q4")
+    history = client.get(f"/api/view/{viewer_of(vc)}/history").json()
+    assert [h["label"] for h in history] == ["C-Q4"]
+    assert [h["label"] for h in client.get(f"/api/view/{viewer_of(rv)}/history").json()] == ["B-Q4"]
+
+
+def test_pdf_requests_beyond_two_at_once_are_turned_away(client):
+    from backend.exports import pdf
+
+    board = make_board(client, activities=[{"name": "Pricing"}])
+    v = publish(client, board, "Q3")
+    assert pdf._running.acquire(blocking=False) and pdf._running.acquire(blocking=False)
+    try:
+        r = client.get(f"/api/view/{viewer_of(v)}/1/export.pdf")
+        if pdf.chromium() is None:
+            assert r.status_code == 503
+        else:
+            assert r.status_code == 429 and "try again" in r.json()["detail"]
+    finally:
+        pdf._running.release()
+        pdf._running.release()
