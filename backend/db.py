@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import cache
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -37,9 +38,19 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-def get_session() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+async def get_session() -> AsyncIterator[Session]:
+    """A session per request. Making one does no I/O, so it is made on the event loop (a
+    sync generator dependency would be entered and left on worker threads: two hops per
+    request). A session still holding a connection (a read left its transaction open) is
+    closed on a worker thread: handing the connection back may talk to the database."""
+    session = Session(get_engine(), expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await to_thread.run_sync(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
