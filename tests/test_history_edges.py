@@ -147,3 +147,59 @@ def test_pdf_requests_beyond_two_at_once_are_turned_away(client):
     finally:
         pdf._running.release()
         pdf._running.release()
+
+
+def test_a_version_exports_long_csv_that_imports_as_the_same_matrix(client):
+    import csv
+    import io
+
+    board = make_board(client, activities=[{"name": "Pricing"}, {"name": "=SUM(A1)"}])
+    assert (
+        set_cell(client, board, board.facilitator, "Pricing", "Launch", "PMM", "OD").status_code
+        == 200
+    )
+    v = publish(client, board, "Q3")
+    body = client.get(f"/api/view/{viewer_of(v)}/1/export.csv")
+    assert body.status_code == 200 and body.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(body.text.lstrip("\ufeff"))))
+    assert {
+        "activity": "Pricing",
+        "phase": "Launch",
+        "function": "PMM",
+        "letters": "OD",
+    }.items() <= next(r for r in rows if r["letters"]).items()
+    assert any(r["activity"] == "'=SUM(A1)" for r in rows)  # never a formula
+    r = client.post("/api/import", files={"file": ("q3.csv", body.content)})
+    assert r.status_code == 201, r.text
+    made = r.json()
+    again = client.get(
+        f"/api/boards/{made['id']}/export.json", headers=auth(made["facilitator_token"])
+    ).json()
+    original = client.get(f"/api/view/{viewer_of(v)}/1/export.json").json()
+    assert [(a["name"], a["cells"]) for a in again["activities"]] == [
+        (a["name"], a["cells"]) for a in original["activities"]
+    ]
+
+
+def test_the_changes_sheet_never_holds_a_formula(client):
+    import io
+
+    import openpyxl
+
+    first = make_board(client, activities=[{"name": '=HYPERLINK("x")'}, {"name": "@cmd"}])
+    tok = first.facilitator
+    assert set_cell(client, first, tok, '=HYPERLINK("x")', "Launch", "PM", "O").status_code == 200
+    publish(client, first, "+Q3")
+    assert set_cell(client, first, tok, '=HYPERLINK("x")', "Launch", "PM", "D").status_code == 200
+    assert set_cell(client, first, tok, "@cmd", "Build", "PMM", "C").status_code == 200
+    v = publish(client, first, "-Q4")
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/api/view/{viewer_of(v)}/2/export.xlsx").content)
+    )
+    sheet = wb["Changes"]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any("HYPERLINK" in str(x) for x in values) and any("cmd" in str(x) for x in values)
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type == "s" or cell.value is None
+            assert not str(cell.value or "").startswith(("=", "+", "-", "@")), cell.value

@@ -7,40 +7,49 @@ import csv
 import io
 
 from backend.boards.queries import MatrixView
+from backend.domain.frameworks import get_framework
+from backend.exports.document import Doc
+from backend.exports.json_export import to_dict
 from backend.exports.safe import neutralise
 
 LONG_COLUMNS = ("activity", "phase", "function", "letters", "roles", "framework")
 
 
-def long_rows(view: MatrixView) -> list[dict[str, str]]:
-    fw = view.framework
+def long_rows(doc: Doc) -> list[dict[str, str]]:
+    label = get_framework(doc["framework"]).label
+    names = {r["letter"]: r["name"] for r in doc["roles"]}
     rows = []
-    for a in view.activities:
-        for p in view.phases:
-            for f in view.functions:
-                slots = view.cells.get((a.id, p.id, f.id), "")
+    for a in doc["activities"]:
+        for p in doc["phases"]:
+            for f in doc["functions"]:
+                letters = a.get("cells", {}).get(p, {}).get(f, "")
                 rows.append(
                     {
-                        "activity": a.name,
-                        "phase": p.name,
-                        "function": f.name,
-                        "letters": fw.to_letters(slots),
-                        "roles": " + ".join(fw.name(s) for s in slots),
-                        "framework": fw.label,
+                        "activity": a["name"],
+                        "phase": p,
+                        "function": f,
+                        "letters": letters,
+                        "roles": " + ".join(names.get(ch, ch) for ch in letters),
+                        "framework": label,
                     }
                 )
     return rows
 
 
-def to_csv(view: MatrixView) -> str:
+def to_csv_long(doc: Doc) -> str:
     """UTF-8 text with a byte-order mark so spreadsheet programs pick the right encoding."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=LONG_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for row in long_rows(view):
+    for row in long_rows(doc):
         writer.writerow({k: neutralise(v) for k, v in row.items()})
     return out.getvalue()
+
+
+def to_csv(view: MatrixView) -> str:
+    """The live board in the long layout."""
+    return to_csv_long(to_dict(view))
 
 
 def to_csv_wide(doc: dict) -> str:  # type: ignore[type-arg]

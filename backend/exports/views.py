@@ -71,6 +71,10 @@ def document_download(documented: Documented, fmt: str, *, paper: str = "a4") ->
         return download(
             markdown_export.to_markdown(doc), "text/markdown; charset=utf-8", filename(name, "md")
         )
+    if fmt == "csv":
+        return download(
+            csv_export.to_csv_long(doc), "text/csv; charset=utf-8", filename(name, "csv")
+        )
     if fmt == "wide.csv":
         return download(
             csv_export.to_csv_wide(doc), "text/csv; charset=utf-8", filename(name + " wide", "csv")
@@ -83,7 +87,7 @@ def document_download(documented: Documented, fmt: str, *, paper: str = "a4") ->
         )
     from backend.errors import NotFound
 
-    raise NotFound(f"Unknown export format {fmt!r}; use xlsx, md, wide.csv, json or pdf")
+    raise NotFound(f"Unknown export format {fmt!r}; use xlsx, md, csv, wide.csv, json or pdf")
 
 
 @router.get("/boards/{board_id}/export.xlsx", summary="The matrix as XLSX (a sheet per phase)")
@@ -109,7 +113,7 @@ def export_wide_csv(session: SessionDep, access: AccessDep) -> Response:
 @router.get(
     "/view/{viewer_token}/{number}/export.{fmt}",
     tags=["viewer"],
-    summary="A published version as xlsx, md, wide.csv, json or pdf",
+    summary="A published version as xlsx, md, csv (long), wide.csv, json or pdf",
     description="With the changes since the previous version of the lineage, or since the "
     "version whose id is given as `against`.",
 )
