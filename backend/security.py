@@ -25,6 +25,7 @@ from backend.participants.models import Participant
 from backend.validation import MAX_ID, is_token
 
 FACILITATOR, PARTICIPANT = "facilitator", "participant"
+ROOM = "room"  # the join link, where a read-only view for the whole room is allowed
 
 
 def new_token() -> str:
@@ -68,7 +69,9 @@ def request_token(request: Request) -> str | None:
     return token or None
 
 
-def resolve(session: Session, *, board_id: int, token: str | None) -> Access:
+def resolve(session: Session, *, board_id: int, token: str | None, room: bool = False) -> Access:
+    """The role a token has on a board. With ``room``, the join link (which the whole room
+    has) is accepted as a read-only ROOM access, for the projector view and its stream."""
     board = session.get(Board, board_id) if 0 < board_id <= MAX_ID else None
     if board is None:
         raise NotFound("No board with that id; check the link")
@@ -84,6 +87,8 @@ def resolve(session: Session, *, board_id: int, token: str | None) -> Access:
             raise Forbidden("This link belongs to a different board")
         return Access(board=board, role=PARTICIPANT, token=token, participant=participant)
     if secrets.compare_digest(token, board.join_token):
+        if room:
+            return Access(board=board, role=ROOM, token=token)
         raise Forbidden("Join the board with your name and function first")
     if board.viewer_token and secrets.compare_digest(token, board.viewer_token):
         raise Forbidden(
@@ -100,3 +105,10 @@ def get_access(board_id: int, request: Request, session: SessionDep) -> Access:
 
 
 AccessDep = Annotated[Access, Depends(get_access)]
+
+
+def get_room_access(board_id: int, request: Request, session: SessionDep) -> Access:
+    return resolve(session, board_id=board_id, token=request_token(request), room=True)
+
+
+RoomAccessDep = Annotated[Access, Depends(get_room_access)]

@@ -214,3 +214,26 @@ def test_presence_follows_open_streams(server, http):
         print(f"presence: gone {time.perf_counter() - closed:.1f} s after the tab closed")
     finally:
         watcher.close()
+
+
+def test_the_projector_opens_with_the_room_link_not_the_facilitator_link(server, http):
+    """The projector is on the shared screen: it runs on the join link everyone in the room
+    has, and that link still cannot read the board or change anything."""
+    board = make_board(http, activities=[{"name": "Pricing"}])
+    page = http.get(f"/f/{board.facilitator}").text
+    assert f"/projector?token={board.join}" in page
+    assert f"/projector?token={board.facilitator}" not in page
+    r = http.get(f"/boards/{board.id}/projector?token={board.join}")
+    assert r.status_code == 200 and 'data-role="viewer"' in r.text
+    seq = current_seq(http, board)
+    stream = SSEClient(events_url(server, board, board.join, since=seq))
+    try:
+        assert stream.status == 200
+        set_cell(http, board, board.facilitator, "Pricing", "Launch", "PM", "O")
+        assert stream.next().id == str(seq + 1)
+    finally:
+        stream.close()
+    join_header = {"Authorization": f"Bearer {board.join}"}
+    assert http.get(f"/api/boards/{board.id}", headers=join_header).status_code == 403
+    assert set_cell(http, board, board.join, "Pricing", "Launch", "PM", "D").status_code == 403
+    assert http.get(f"/boards/{board.id}/live?token={board.join}").status_code == 403

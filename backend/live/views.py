@@ -142,7 +142,7 @@ async def board_events(board_id: int, request: Request) -> LiveStream:
 def _check_access(board_id: int, token: str | None) -> int | None:
     """The participant id behind the token (None for the facilitator); raises if refused."""
     with Session(get_engine()) as session:
-        access = resolve(session, board_id=board_id, token=token)
+        access = resolve(session, board_id=board_id, token=token, room=True)
         return access.participant.id if access.participant else None
 
 

@@ -14,7 +14,7 @@ from backend.domain import summary
 from backend.history.compare import Comparison
 from backend.history.documents import entry_doc
 from backend.history.lineage import find, lineage, previous
-from backend.security import AccessDep
+from backend.security import RoomAccessDep
 from backend.web import is_htmx, render, templates
 from backend.workshop.models import Version
 from backend.workshop.viewer import board_for_viewer, version_of
@@ -64,7 +64,7 @@ def one_version(token: str, number: int, request: Request, session: SessionDep) 
 
 
 @router.get("/boards/{board_id}/projector", response_class=HTMLResponse)
-def projector(request: Request, session: SessionDep, access: AccessDep) -> HTMLResponse:
+def projector(request: Request, session: SessionDep, access: RoomAccessDep) -> HTMLResponse:
     """Large type for the room: the round, the spotlighted activity with its proposals, the timebox."""
     screen = screen_for(session, access)
     ctx = screen_context(request, screen, access)
