@@ -12,7 +12,6 @@ from starlette.responses import HTMLResponse
 from backend.boards.cell_html import row_cells, status_cell
 from backend.catalogue.loader import source_titles
 from backend.config import ROOT, get_settings
-from backend.domain.diff import describe
 from backend.domain.frameworks import SLOTS
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
@@ -27,7 +26,6 @@ templates.env.globals["source_title"] = lambda name: source_titles().get(name, n
 templates.env.globals["utcnow"] = lambda: datetime.now(UTC)
 templates.env.globals["row_cells"] = row_cells
 templates.env.globals["status_cell"] = status_cell
-templates.env.globals["describe_change"] = describe
 
 
 def is_htmx(request: Request) -> bool:

@@ -159,7 +159,7 @@ def test_exports_carry_the_changes_since_the_previous_version(client):
 
     md = client.get(f"/api/view/{q.viewer2}/1/export.md").text
     assert "## Changes since 2026-Q3 (#1)" in md
-    assert "- **Pricing**: Owner PMM → PM; Driver PM → PMM (owner or driver)" in md
+    assert "- **Pricing** (owner or driver changed): Owner PMM → PM; Driver PM → PMM" in md
     assert "- **Win/loss**: added" in md
 
     xlsx = client.get(f"/api/view/{q.viewer2}/1/export.xlsx")

@@ -713,6 +713,12 @@ def test_next_review_shows_what_changed_since_last_quarter(client):
             "letters": "C",
         },
     )
-    assert r.status_code == 200 and "Pricing · Launch · PMM: Owner, Driver → Consulted" in r.text
+    assert (
+        r.status_code == 200
+        and "Pricing · Launch: Owner PMM → nobody; Driver PMM → nobody; Consulted nobody → PMM"
+        in r.text
+    )
     page = client.get(f"/boards/{nxt['id']}/live", headers=auth(ntok)).text
-    assert "Pricing · Launch · PMM: Owner, Driver → Consulted" in page
+    assert (
+        "Pricing · Launch: Owner PMM → nobody; Driver PMM → nobody; Consulted nobody → PMM" in page
+    )

@@ -74,15 +74,6 @@ def apply(a: Matrix, d: Diff) -> Matrix:
     return Matrix(activities, cells)
 
 
-def describe(change: CellChange, names: dict[str, str]) -> str:
-    """In words, e.g. "Pricing · Launch · PM: Owner, Driver → Consulted" (``names`` maps a
-    framework letter to its role name)."""
-    where = f"{change.activity} · {change.phase}"
-    before = ", ".join(names.get(ch, ch) for ch in change.before) or "no role"
-    after = ", ".join(names.get(ch, ch) for ch in change.after) or "no role"
-    return f"{where} · {change.function}: {before} → {after}"
-
-
 @dataclass(frozen=True)
 class RoleChange:
     role: str  # the role's name, e.g. "Owner"

@@ -54,8 +54,8 @@ def changes_section(changes: dict) -> list[str]:  # type: ignore[type-arg]
     for phase, lines in by_phase.items():
         out += ["", f"### {cell_text(phase)}", ""]
         for line in lines:
-            mark = " (owner or driver)" if line["owner_or_driver"] else ""
-            out.append(f"- **{cell_text(line['activity'])}**: {cell_text(line['change'])}{mark}")
+            mark = " (owner or driver changed)" if line["owner_or_driver"] else ""
+            out.append(f"- **{cell_text(line['activity'])}**{mark}: {cell_text(line['change'])}")
     if not (
         changes["in_words"]
         or changes["activities_added"]

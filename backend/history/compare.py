@@ -135,6 +135,21 @@ class Comparison:
         gone = set(self.diff.removed)
         return [a for a in self.before["activities"] if a["name"] in gone]
 
+    @cached_property
+    def _orders(self) -> tuple[dict[str, int], ...]:
+        def first_seen(*names: list[str]) -> dict[str, int]:
+            return {n: i for i, n in enumerate(dict.fromkeys(x for ns in names for x in ns))}
+
+        return (
+            first_seen(self.matrices[1].activities, self.matrices[0].activities),
+            first_seen(self.after["phases"], self.before["phases"]),
+            first_seen(self.after["functions"], self.before["functions"]),
+        )
+
+    def _board_order(self, c: Any) -> tuple[int, int, int]:
+        acts, phases, fns = self._orders
+        return acts.get(c.activity, 0), phases.get(c.phase, 0), fns.get(c.function, 0)
+
     def to_dict(self) -> dict[str, Any]:
         """The comparison as it appears in JSON exports (``changes``)."""
         return {
@@ -151,7 +166,7 @@ class Comparison:
                     "before": c.before,
                     "after": c.after,
                 }
-                for c in self.diff.cells
+                for c in sorted(self.diff.cells, key=self._board_order)
             ],
             "in_words": [
                 {

@@ -15,7 +15,6 @@ from sqlmodel import Session
 
 from backend.boards.queries import MatrixView, load_matrix
 from backend.domain.consensus import Spread, hot_list
-from backend.domain.diff import Diff
 from backend.domain.rules import check_board
 from backend.exports.json_export import to_dict
 from backend.history.compare import Comparison
@@ -32,7 +31,7 @@ class Screen:
     w: WorkshopView
     role: str | None = None
     own_view: bool = False  # a participant proposing: ``v`` holds their proposals and checks
-    since: tuple[str, Diff] | None = None  # (last version's label, what changed since it)
+    since: tuple[str, Comparison] | None = None  # (last version's label, what changed since)
 
     @cached_property
     def function_ids(self) -> list[int]:
@@ -135,9 +134,9 @@ def load_screen(
     return Screen(view, w, role, own_view=own_view, since=since)
 
 
-def _since_last_version(session: Session, board, view: MatrixView) -> tuple[str, Diff] | None:  # type: ignore[no-untyped-def]
+def _since_last_version(session: Session, board, view: MatrixView) -> tuple[str, Comparison] | None:  # type: ignore[no-untyped-def]
     version = session.get(Version, board.parent_version_id)
     if version is None:
         return None
     # Matched by lineage key: an activity renamed since reads as the same activity.
-    return version.label, Comparison(json.loads(version.snapshot), to_dict(view)).diff
+    return version.label, Comparison(json.loads(version.snapshot), to_dict(view))
