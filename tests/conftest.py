@@ -31,9 +31,13 @@ def database_url(
 @pytest.fixture
 def configured(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Point the app's settings and engine at the test database."""
+    from backend import render_cache
     from backend.config import get_settings
     from backend.db import get_engine
 
+    # The caches are per process and per database; the suite switches databases (SQLite,
+    # PostgreSQL) in one process, where the same board id and sequence can mean another board.
+    render_cache.clear()
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("CREATE_DEMO_BOARD", "false")
     get_settings.cache_clear()

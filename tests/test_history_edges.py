@@ -203,3 +203,19 @@ def test_the_changes_sheet_never_holds_a_formula(client):
         for cell in row:
             assert cell.data_type == "s" or cell.value is None
             assert not str(cell.value or "").startswith(("=", "+", "-", "@")), cell.value
+
+
+def test_the_board_lists_the_reviews_started_from_it(client):
+    board = make_board(client, activities=[{"name": "Pricing"}])
+    publish(client, board, "Q3")
+    page = client.get(f"/f/{board.facilitator}").text
+    assert "Reviews started from here" not in page and 'hx-confirm="A review was' not in page
+    review = next_review(client, board)
+    page = client.get(f"/f/{board.facilitator}").text
+    assert "Reviews started from here" in page and f'href="/f/{review.facilitator}"' in page
+    assert 'hx-confirm="A review was already started from this board' in page
+    # Participants of the old board are not handed the review's facilitator link.
+    from tests.helpers import join
+
+    ana = join(client, board, "Ana", "PM")
+    assert review.facilitator not in client.get(f"/boards/{board.id}/live", headers=auth(ana)).text

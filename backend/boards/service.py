@@ -18,6 +18,7 @@ from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, ut
 from backend.boards.queries import ordered
 from backend.catalogue.loader import load_catalogue
 from backend.changes import service as changes
+from backend.changes.models import Change
 from backend.changes.service import SYSTEM, Actor
 from backend.domain.frameworks import DEFAULT_FRAMEWORK, get_framework
 from backend.errors import Conflict, Invalid, NotFound
@@ -75,9 +76,10 @@ def create_board(
     cells: dict[tuple[str, str, str], str] | None = None,
     mode: str = "free",
     parent_version_id: int | None = None,
+    also: tuple[Change, dict[str, object]] | None = None,
 ) -> Board:
     """A new board, in one transaction. ``cells`` (for imports) maps (activity, phase,
-    function) names to slot codes."""
+    function) names to slot codes. ``also``: another board's change committed with it."""
     title = clean_text(title, what="Board title", max_len=MAX_TITLE)
     try:
         get_framework(framework)
@@ -159,7 +161,12 @@ def create_board(
                         slots=slots,
                     )
                 )
-    changes.commit(session, change, {"title": title, "imported_cells": len(cells or {})})
+    changes.commit(
+        session,
+        change,
+        {"title": title, "imported_cells": len(cells or {})},
+        *([also] if also else []),
+    )
     return board
 
 

@@ -71,14 +71,18 @@ def start(
 def commit(
     session: Session, change: Change, data: dict[str, Any], *more: tuple[Change, dict[str, Any]]
 ) -> None:
-    """Add the change row(s) with their data, commit, then announce the newest sequence."""
+    """Add the change row(s) with their data, commit, then announce each board's newest
+    sequence (``more`` may hold changes of another board, started in this transaction)."""
+    newest: dict[int, int] = {}
     for ch, d in ((change, data), *more):
         ch.data = json.dumps(d, separators=(",", ":"))
         session.add(ch)
-    newest = max(ch.seq for ch, _ in ((change, data), *more))
-    broker.before_commit(session, change.board_id, newest)
+        newest[ch.board_id] = max(newest.get(ch.board_id, 0), ch.seq)
+    for board_id, seq in newest.items():
+        broker.before_commit(session, board_id, seq)
     session.commit()
-    broker.after_commit(change.board_id, newest)
+    for board_id, seq in newest.items():
+        broker.after_commit(board_id, seq)
 
 
 def changes_after(session: Session, *, board_id: int, after: int, limit: int) -> list[Change]:

@@ -65,6 +65,7 @@ class WorkshopView:
     spotlight: Activity | None = None
     revoting: set[int] = field(default_factory=set)
     precheck: PrecheckView | None = None  # workshops only
+    reviews: list[tuple[Board, str]] = field(default_factory=list)  # (review, version label)
 
     @property
     def is_workshop(self) -> bool:
@@ -127,6 +128,16 @@ def _add_discussion(session: Session, board: Board, w: WorkshopView) -> None:
             select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
         )
     )
+    if w.versions:  # the next reviews started from them
+        w.reviews = [
+            (b, label)
+            for b, label in session.exec(
+                select(Board, Version.label)
+                .join(Version, col(Board.parent_version_id) == Version.id)
+                .where(Version.board_id == board.id)
+                .order_by(col(Board.id))
+            )
+        ]
     for c in session.exec(
         select(Comment).where(Comment.board_id == board.id).order_by(col(Comment.id))
     ):

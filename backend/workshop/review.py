@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from backend.boards.models import Board
 from backend.boards.service import ActivitySpec, create_board
+from backend.changes import service as changes
 from backend.domain.frameworks import get_framework
 from backend.security import Access
 from backend.workshop import rounds as r
@@ -24,6 +25,11 @@ from backend.workshop.viewer import version_of
 def start_next_review(session: Session, *, access: Access, number: int) -> Board:
     access.require_facilitator("start the next review")
     version = version_of(session, access.board, number)
+    # The board it starts from logs it too (in the same transaction): its screens list the
+    # review, and the start is in its history.
+    started = changes.start(
+        session, board_id=access.board.id, kind="review.started", actor=access.actor
+    )
     snap = json.loads(version.snapshot)
     framework = get_framework(snap["framework"])
     cells = {
@@ -53,6 +59,7 @@ def start_next_review(session: Session, *, access: Access, number: int) -> Board
         actor=access.actor,
         mode=r.WORKSHOP,
         parent_version_id=version.id,
+        also=(started, {"version": version.number, "label": version.label}),
     )
     return board
 
