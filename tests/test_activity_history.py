@@ -55,7 +55,7 @@ def test_an_activity_history_lists_its_changes_and_its_roles_per_version(client)
     assert positions == sorted(positions)  # newest first
     assert "Positioning" not in text and "Consulted" not in text  # only this activity
     # Its roles in the published version: PMM owned it and PM drove it at launch.
-    assert "2026-Q3 (#1)" in text and "Owner PMM · Driver PM" in text
+    assert "2026-Q3" in text and "Owner PMM · Driver PM" in text
 
     full = client.get(f"{url}?token={tok}")
     assert full.status_code == 200 and "<html" in full.text and "Owner PMM" in full.text

@@ -20,7 +20,7 @@ from backend.exports.document import Doc
 
 def doc_name(doc: Doc) -> str:
     version = doc.get("version")
-    return f"{version['label']} (#{version['number']})" if version else "the live board"
+    return version["label"] if version else "the live board"
 
 
 def renames(before: Doc, after: Doc) -> dict[str, str]:

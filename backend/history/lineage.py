@@ -8,6 +8,7 @@ lineage is a tree: walk up to the first board, then down to every review started
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,14 +28,11 @@ class Entry:
 
     version: Version
     board: Board
+    name: str = ""  # how the lineage names it: its label, made unique if it needs to be
 
     @property
     def id(self) -> int:
         return self.version.id  # type: ignore[return-value]
-
-    @property
-    def name(self) -> str:
-        return f"{self.version.label} (#{self.version.number})"
 
     def doc(self) -> dict[str, Any]:
         return json.loads(self.version.snapshot)
@@ -71,7 +69,17 @@ def lineage(session: Session, board: Board) -> list[Entry]:
         .where(col(Version.board_id).in_(list(boards)))
         .order_by(col(Version.published_at), col(Version.id))
     ).all()
-    return [Entry(v, boards[v.board_id]) for v in versions]
+    labels = Counter(v.label for v in versions)
+    pairs = Counter((v.label, v.number) for v in versions)
+    entries = []
+    for v in versions:
+        name = v.label
+        if labels[v.label] > 1:
+            name += f" (#{v.number})"
+            if pairs[(v.label, v.number)] > 1:
+                name += f" · {boards[v.board_id].title}"
+        entries.append(Entry(v, boards[v.board_id], name))
+    return entries
 
 
 def find(entries: list[Entry], version_id: int | None, *, what: str) -> Entry:

@@ -35,11 +35,13 @@ def _version_page(
     entry = find(entries, version.id, what="this version")
     prev = previous(entries, entry)
     c = Comparison(entry_doc(prev), entry_doc(entry)) if prev else None
+    newer = entries[-1] if entries[-1].id != entry.id else None
     return render(
         request,
         "version.html",
         entry=entry,
         prev=prev,
+        newer=newer,
         c=c,
         board=board,
         version=version,
