@@ -233,3 +233,40 @@ def test_an_old_viewer_link_points_to_the_newer_version(client):
     q4_id = client.get(f"/api/view/{viewer_of(v1)}/history").json()[-1]["id"]
     history = client.get(f"/v/{viewer_of(v1)}/history").text
     assert f'href="/v/{viewer_of(v1)}/compare?to={q4_id}">Q4</a>' in history
+
+
+def test_a_review_shows_where_the_room_proposes_to_change_last_quarter(client):
+    from tests.helpers import join
+
+    first = make_board(client, activities=[{"name": "Pricing"}, {"name": "Positioning"}])
+    tok = first.facilitator
+    assert set_cell(client, first, tok, "Pricing", "Launch", "PMM", "O").status_code == 200
+    assert set_cell(client, first, tok, "Pricing", "Launch", "PM", "D").status_code == 200
+    publish(client, first, "Q3")
+    r = client.post(f"/api/boards/{first.id}/versions/1/next", headers=auth(tok))
+    review = board_of(client, r.json())
+    rtok = review.facilitator
+    ana = join(client, review, "Ana", "PM")  # her proposals start as last quarter's
+    client.post(f"/api/boards/{review.id}/round", headers=auth(rtok), json={"to": "propose"})
+    for function, letters in (("PM", "O"), ("PMM", "D")):
+        r = client.put(
+            f"/api/boards/{review.id}/proposals",
+            headers=auth(ana),
+            json={
+                "activity_id": review.activity("Pricing"),
+                "phase_id": review.phase("Launch"),
+                "function_id": review.function(function),
+                "letters": letters,
+            },
+        )
+        assert r.status_code == 200, r.text
+    client.post(f"/api/boards/{review.id}/round", headers=auth(rtok), json={"to": "reveal"})
+    page = client.get(f"/boards/{review.id}/live", headers=auth(rtok)).text
+    assert page.count("proposed-change") == 2 and "→ O" in page and "→ D" in page
+    assert "2 changes proposed" in page
+    r = client.post(
+        f"/api/boards/{review.id}/accept", headers=auth(rtok), json={"use": "unanimous"}
+    )
+    assert r.status_code == 200, r.text
+    page = client.get(f"/boards/{review.id}/live", headers=auth(rtok)).text
+    assert "proposed-change" not in page and "changes proposed" not in page

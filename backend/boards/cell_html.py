@@ -30,6 +30,8 @@ def row_cells(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def
     a, p = activity.id, phase.id
     values = screen.w.own if screen.shows_own(a) else screen.v.cells
     group = screen.w.groups.get((a, p))
+    # In a review, a proposal the room backs that differs from last quarter's value.
+    review = group is not None and screen.is_review and not screen.agreed(a, p)
     out = []
     for i, f in enumerate(screen.function_ids):
         slots = values.get((a, p, f), "")
@@ -40,6 +42,13 @@ def row_cells(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def
             if not spread.unanimous:
                 cls += " disputed"
             extra = _spread_html(spread, fw.to_letters)
+            if review and spread.majority is not None and spread.majority != slots:
+                cls += " proposed-change"
+                extra += (
+                    f'<span class="proposed" title="The room proposes '
+                    f'{fw.to_letters(spread.majority) or "no role"} instead">'
+                    f"→ {fw.to_letters(spread.majority) or '–'}</span>"
+                )
         cid = f"c-{a}-{p}-{f}"
         roles = "".join(f'<span class="role role-{x}">{letter[x]}</span>' for x in slots)
         out.append(

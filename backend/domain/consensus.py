@@ -7,7 +7,7 @@ Someone who set nothing in a group abstains from it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Container, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from backend.domain.frameworks import Framework
@@ -106,6 +106,7 @@ class HotItem:
     activity: Id
     score: float
     rule_breaks: tuple[tuple[Id, str], ...]  # (phase, message) in the majority view
+    proposed_changes: int = 0  # cells whose majority differs from the current value
 
 
 def hot_list(
@@ -114,20 +115,40 @@ def hot_list(
     phases: Iterable[Id],
     groups: Mapping[tuple[Id, Id], GroupView],
     function_names: Mapping[Id, str],
+    *,
+    agreed: Container[tuple[Id, Id]] = (),
+    current: Mapping[tuple[Id, Id, Id], str] | None = None,
 ) -> list[HotItem]:
-    """Activities with disagreement or a rule break in the majority view, hottest first."""
+    """Activities still to settle, hottest first: disagreement, ties, rule breaks in the
+    majority view and (with ``current``, e.g. last quarter's values in a review) cells the
+    room proposes to change. Agreed activity·phase pairs are settled and left out."""
     phases = list(phases)
     items = []
     for a in activities:
-        mine = [groups[(a, p)] for p in phases if (a, p) in groups]
-        breaks = []
+        mine = [g for p in phases if (g := groups.get((a, p))) and (a, p) not in agreed]
+        breaks: list[tuple[Id, str]] = []
+        changes = 0
         for p in phases:
             g = groups.get((a, p))
-            if g is None:
+            if g is None or (a, p) in agreed:
                 continue
-            status = check_cell_group(framework, g.majority_row(), function_names)
-            breaks += [(p, f.message) for f in status.findings if f.level == ERROR]
+            tied = [
+                function_names.get(f, str(f))
+                for f, s in g.cells.items()
+                if s.votes and s.majority is None
+            ]
+            if tied:  # the majority view has holes there; a tie is the thing to say
+                breaks.append((p, f"tie for {', '.join(tied)}"))
+            else:
+                status = check_cell_group(framework, g.majority_row(), function_names)
+                breaks += [(p, f.message) for f in status.findings if f.level == ERROR]
+            if current is not None:
+                changes += sum(
+                    1
+                    for f, s in g.cells.items()
+                    if s.majority is not None and s.majority != current.get((a, p, f), "")
+                )
         score = disagreement(mine)
-        if score > 0 or breaks:
-            items.append(HotItem(a, score, tuple(breaks)))
-    return sorted(items, key=lambda h: (-h.score, -len(h.rule_breaks)))
+        if score > 0 or breaks or changes:
+            items.append(HotItem(a, score, tuple(breaks), changes))
+    return sorted(items, key=lambda h: (-h.score, -len(h.rule_breaks), -h.proposed_changes))

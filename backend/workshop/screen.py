@@ -91,7 +91,14 @@ class Screen:
             [p.id for p in self.v.phases],
             self.w.groups,
             self.v.names,
+            agreed=self.w.agreed,
+            current=self.v.cells if self.is_review else None,
         )
+
+    @property
+    def is_review(self) -> bool:
+        """A review started from a published version: its matrix starts as last quarter's."""
+        return self.v.board.parent_version_id is not None
 
     def activity(self, activity_id: int):  # type: ignore[no-untyped-def]
         return next((a for a in self.v.activities if a.id == activity_id), None)

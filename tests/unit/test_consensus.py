@@ -53,6 +53,34 @@ def test_majority_and_hot_list_call_out_rule_breaks():
     assert 0 < hot[0].score < 1
 
 
+def test_hot_list_leaves_out_agreed_pairs_and_says_tie_not_a_missing_owner():
+    props = {
+        (1, "Pricing", "Launch", 10): "OD",
+        (2, "Pricing", "Launch", 11): "OD",  # a 1-1 tie on both functions
+        (1, "Pricing", "Build", 10): "OD",
+        (2, "Pricing", "Build", 10): "OD",
+    }
+    groups = group_views(props, FUNCS, NAMES)
+    (item,) = hot_list(ODCI, ["Pricing"], ["Build", "Launch"], groups, NAMES)
+    assert [m for _, m in item.rule_breaks] == ["tie for PM, PMM"]
+    assert (
+        hot_list(
+            ODCI, ["Pricing"], ["Build", "Launch"], groups, NAMES, agreed={("Pricing", "Launch")}
+        )
+        == []
+    )
+
+
+def test_hot_list_counts_changes_the_room_proposes_against_current_values():
+    props = {(p, "Pricing", "Launch", f): v for p in (1, 2) for f, v in ((10, "C"), (11, "OD"))}
+    groups = group_views(props, FUNCS, NAMES)
+    last_quarter = {("Pricing", "Launch", 10): "OD", ("Pricing", "Launch", 11): "C"}
+    (item,) = hot_list(ODCI, ["Pricing"], ["Launch"], groups, NAMES, current=last_quarter)
+    assert item.proposed_changes == 2 and item.score == 0 and item.rule_breaks == ()
+    same = {("Pricing", "Launch", 10): "C", ("Pricing", "Launch", 11): "OD"}
+    assert hot_list(ODCI, ["Pricing"], ["Launch"], groups, NAMES, current=same) == []
+
+
 votes = st.dictionaries(
     st.tuples(
         st.sampled_from([1, 2, 3]),
