@@ -16,7 +16,7 @@ class ActivityIn(BaseModel):
 
 
 class BoardCreate(BaseModel):
-    title: str = Field(max_length=1000, examples=["PM / PMM roles 2026-Q4"])
+    title: str = Field(max_length=1000, examples=["PM / PMM roles and responsibilities"])
     framework: str = Field(default="odci", description="odci, raci or daci")
     phases: list[str] | None = Field(
         default=None, description="Default: Discover, Build, Launch, Grow"

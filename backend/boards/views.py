@@ -140,7 +140,6 @@ def home(request: Request) -> HTMLResponse:
         catalogue=load_catalogue(),
         default_phases=DEFAULT_PHASES,
         default_functions=DEFAULT_FUNCTIONS,
-        quarter=rounds.quarter_label(),
         limits={"title": MAX_TITLE},
     )
 

@@ -9,6 +9,7 @@ only change what changed.
 from __future__ import annotations
 
 import json
+import re
 
 from sqlmodel import Session
 
@@ -41,7 +42,9 @@ def start_next_review(session: Session, *, access: Access, number: int) -> Board
     }
     board = create_board(
         session,
-        title=f"{snap['title']} — review after {version.label}"[:120],
+        # The same title: each version carries its own label, and the review's page says
+        # what it started from. (Older reviews' " — review after …" is dropped.)
+        title=re.sub(r" — review after .*$", "", snap["title"]),
         framework=framework.key,
         phases=snap["phases"],
         functions=snap["functions"],

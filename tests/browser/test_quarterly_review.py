@@ -43,7 +43,8 @@ def test_next_quarter_review_from_published_version_to_diff(browser, server):
         fac.click("button:has-text('Start next review from 2026-Q3')")
         fac.wait_for_url(lambda url: tok not in url, timeout=10_000)
         fac.wait_for_selector("#conn[data-state=live]", timeout=10_000)
-        assert "review after 2026-Q3" in fac.inner_text(".board-title")
+        assert fac.inner_text(".board-title") == "PM and PMM"  # the same board, next quarter
+        assert "Review of 2026-Q3" in fac.inner_text("#workshop")
         assert "Changes since 2026-Q3" in fac.inner_text("#since")
         new_board = SimpleNamespace(join=fac.input_value("#join-link").rsplit("/", 1)[1])
 
