@@ -59,7 +59,9 @@ def document_download(documented: Documented, fmt: str, *, paper: str = "a4") ->
         return Response(
             html_to_pdf(html),
             media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{filename(name, "pdf")}"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename(f"{name} {paper}", "pdf")}"'
+            },
         )
     if fmt == "xlsx":
         return Response(
