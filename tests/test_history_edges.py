@@ -260,6 +260,12 @@ def test_a_review_shows_where_the_room_proposes_to_change_last_quarter(client):
             },
         )
         assert r.status_code == 200, r.text
+    # While proposing: the facilitator sees how many cells each person changed, never
+    # which; Ana sees her own changes marked with what they were.
+    page = client.get(f"/boards/{review.id}/live", headers=auth(rtok)).text
+    assert "2 changed" in page and "was D" not in page
+    mine = client.get(f"/boards/{review.id}/live", headers=auth(ana)).text
+    assert mine.count('class="was">was ') == 2 and "was D" in mine and "was O" in mine
     client.post(f"/api/boards/{review.id}/round", headers=auth(rtok), json={"to": "reveal"})
     page = client.get(f"/boards/{review.id}/live", headers=auth(rtok)).text
     assert page.count("proposed-change") == 2 and "→ O" in page and "→ D" in page

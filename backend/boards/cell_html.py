@@ -49,6 +49,10 @@ def row_cells(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def
                     f'{fw.to_letters(spread.majority) or "no role"} instead">'
                     f"→ {fw.to_letters(spread.majority) or '–'}</span>"
                 )
+        was = screen.changed_since.get((a, p, f)) if screen.since else None
+        if was is not None:
+            cls += " changed"
+            extra += f'<span class="was">was {fw.to_letters(was) or "–"}</span>'
         cid = f"c-{a}-{p}-{f}"
         roles = "".join(f'<span class="role role-{x}">{letter[x]}</span>' for x in slots)
         out.append(

@@ -46,6 +46,7 @@ class Progress:
     participant: Participant
     filled: int
     online: bool = False
+    changed: int | None = None  # in a review: cells proposed differently from last quarter
 
 
 @dataclass

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend.boards.queries import MatrixView, load_matrix
 from backend.domain.consensus import Spread, hot_list
@@ -21,7 +21,7 @@ from backend.history.compare import Comparison
 from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
 from backend.workshop import rounds as r
-from backend.workshop.models import Version
+from backend.workshop.models import Proposal, Version
 from backend.workshop.queries import WorkshopView, load_workshop
 
 
@@ -95,6 +95,22 @@ class Screen:
             current=self.v.cells if self.is_review else None,
         )
 
+    @cached_property
+    def changed_since(self) -> dict[tuple[int, int, int], str]:
+        """Cells (ids) that differ from the version this review started from -> what they
+        were then; what this screen shows (a proposing participant: their proposals)."""
+        if not self.since:
+            return {}
+        changed = self.since[1].changed
+        phases = {p.id: p.name for p in self.v.phases}
+        return {
+            (a.id, p, f): changed[(a.name, name, fname)]
+            for a in self.v.activities
+            for p, name in phases.items()
+            for f, fname in self.v.names.items()
+            if (a.name, name, fname) in changed
+        }
+
     @property
     def is_review(self) -> bool:
         """A review started from a published version: its matrix starts as last quarter's."""
@@ -124,6 +140,8 @@ def load_screen(
         participants=None if cells_only else view.participants,
         cells_only=cells_only,
     )
+    if board.parent_version_id and w.progress and w.round == r.PROPOSE:
+        _count_changes(session, board, view.cells, w)
     own_view = role == PARTICIPANT and w.is_workshop and w.round == r.PROPOSE
     if own_view:
         # While proposing, the rule checks and counts speak of the person's own proposals.
@@ -139,6 +157,26 @@ def load_screen(
     # "What changed since last version" compares with what this screen shows.
     since = _since_last_version(session, board, view) if board.parent_version_id else None
     return Screen(view, w, role, own_view=own_view, since=since)
+
+
+def _count_changes(session: Session, board, cells: dict, w: WorkshopView) -> None:  # type: ignore[no-untyped-def]
+    """In a review everyone starts from last quarter's values, so "how far along" is how
+    many cells each person has changed (counts only, never which)."""
+    mine: dict[int, dict[tuple[int, int, int], str]] = {}
+    rows = session.exec(
+        select(
+            Proposal.participant_id,
+            Proposal.activity_id,
+            Proposal.phase_id,
+            Proposal.function_id,
+            Proposal.slots,
+        ).where(Proposal.board_id == board.id, Proposal.slots != "")
+    )
+    for pid, a, p, f, slots in rows:
+        mine.setdefault(pid, {})[(a, p, f)] = slots
+    for pr in w.progress:
+        own = mine.get(pr.participant.id, {})
+        pr.changed = sum(1 for k in set(own) | set(cells) if own.get(k, "") != cells.get(k, ""))
 
 
 def _since_last_version(session: Session, board, view: MatrixView) -> tuple[str, Comparison] | None:  # type: ignore[no-untyped-def]
