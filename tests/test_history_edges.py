@@ -276,3 +276,42 @@ def test_a_review_shows_where_the_room_proposes_to_change_last_quarter(client):
     assert r.status_code == 200, r.text
     page = client.get(f"/boards/{review.id}/live", headers=auth(rtok)).text
     assert "proposed-change" not in page and "changes proposed" not in page
+    drawer = text_of(
+        client.get(
+            f"/boards/{review.id}/activities/{review.activity('Pricing')}/history",
+            headers=auth(rtok),
+        ).text
+    )
+    assert "agreed from the unanimous proposals: Launch (PM: Owner; PMM: Driver)" in drawer
+
+
+def test_last_quarters_rationale_is_flagged_when_the_owner_changed(client):
+    first = make_board(client, activities=[{"name": "Pricing"}, {"name": "Positioning"}])
+    tok = first.facilitator
+    for activity in ("Pricing", "Positioning"):
+        assert set_cell(client, first, tok, activity, "Launch", "PM", "O").status_code == 200
+        r = client.put(
+            f"/api/boards/{first.id}/rationale",
+            headers=auth(tok),
+            json={"activity_id": first.activity(activity), "text": "PM owns it"},
+        )
+        assert r.status_code == 200, r.text
+    publish(client, first, "Q3")
+    review = next_review(client, first)
+    rtok = review.facilitator
+    for activity in ("Pricing", "Positioning"):
+        assert set_cell(client, review, rtok, activity, "Launch", "PM", "").status_code == 200
+        assert set_cell(client, review, rtok, activity, "Launch", "PMM", "O").status_code == 200
+    # Positioning's rationale is rewritten; Pricing's is left as it was.
+    r = client.put(
+        f"/api/boards/{review.id}/rationale",
+        headers=auth(rtok),
+        json={"activity_id": review.activity("Positioning"), "text": "PMM owns the story now"},
+    )
+    assert r.status_code == 200, r.text
+    v = publish(client, review, "Q4")
+    items = client.get(f"/api/view/{viewer_of(v)}/1").json()["open_items"]
+    stale = [i for i in items if "rationale carried over" in i["reason"]]
+    assert [(i["activity"], i["reason"]) for i in stale] == [
+        ("Pricing", "rationale carried over from Q3 although its owner or driver changed")
+    ]

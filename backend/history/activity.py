@@ -57,9 +57,18 @@ def describe(
         agreed = " (agreed)" if data.get("agreed") else ""
         return f"{where}: {_letters(fw, data.get('before', ''))} → {_letters(fw, data['slots'])}{agreed}"
     if kind == "cells.accepted":
-        phases = [names.phase(p) for a, p in data.get("groups", []) if a == activity_id]
-        if phases:
-            return f"agreed from the {data.get('use', '')} proposals: {', '.join(phases)}"
+        said = []
+        for a, p in data.get("groups", []):
+            if a != activity_id:
+                continue
+            values = data.get("values", {}).get(f"{a}:{p}")
+            roles = "; ".join(
+                f"{names.function(int(f))}: {_letters(fw, slots)}"
+                for f, slots in (values or {}).items()
+            )
+            said.append(f"{names.phase(p)} ({roles})" if roles else names.phase(p))
+        if said:
+            return f"agreed from the {data.get('use', '')} proposals: {', '.join(said)}"
         return None
     if kind.startswith("activities.") and data.get("id") == activity_id:
         what = kind.split(".", 1)[1]

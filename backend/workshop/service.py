@@ -353,6 +353,7 @@ def accept(
     ).one()
     min_voters = r.min_voters(people)
     taken, tied = [], []
+    accepted: dict[str, dict[str, str]] = {}  # "activity:phase" -> function -> slots
     names = {
         f.id: f.name
         for f in session.exec(select(TeamFunction).where(TeamFunction.board_id == board.id))
@@ -376,6 +377,7 @@ def accept(
         _set_cells(session, board, a, p, values)
         _agree(session, board, a, p)
         taken.append([a, p])
+        accepted[f"{a}:{p}"] = {str(f): slots for f, slots in values.items() if slots}
     if not taken:
         if tied:
             raise Conflict(
@@ -386,7 +388,11 @@ def accept(
             if use == "unanimous"
             else "Nothing to accept: nobody proposed anything here"
         )
-    changes.commit(session, change, {"groups": taken, "use": use, "tied": sorted(set(tied))})
+    changes.commit(
+        session,
+        change,
+        {"groups": taken, "use": use, "tied": sorted(set(tied)), "values": accepted},
+    )
     return change.seq
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlmodel import Session, select
 
 from backend.boards.queries import MatrixView
 from backend.exports.json_export import to_dict
-from backend.workshop.models import Agreement, PhaseNote
+from backend.history.compare import Comparison
+from backend.workshop.models import Agreement, PhaseNote, Version
 
 
 def build_snapshot(
@@ -49,6 +51,7 @@ def build_snapshot(
         for level, activity, phase, message in view.problems
         if level == "error"
     ]
+    open_items += stale_rationale(session, board, data)
     data.update(
         version={"number": number, "label": label, "published_by": published_by},
         mode=board.mode,
@@ -56,3 +59,31 @@ def build_snapshot(
         rule_breaks=rule_breaks,
     )
     return data
+
+
+def stale_rationale(session: Session, board, doc: dict[str, Any]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """In a review: activities whose owner or driver changed since the version it started
+    from while their rationale is still that version's word for word. Listed as open items,
+    so nobody exports last quarter's reasons for this quarter's decisions unnoticed."""
+    if board.parent_version_id is None:
+        return []
+    version = session.get(Version, board.parent_version_id)
+    if version is None:
+        return []
+    before = json.loads(version.snapshot)
+    c = Comparison(before, doc)
+    moved = {line.activity for line in c.lines if line.major}
+    earlier = {
+        c.renamed.get(a["name"], a["name"]): a.get("rationale", "") for a in before["activities"]
+    }
+    return [
+        {
+            "activity": a["name"],
+            "phase": None,
+            "reason": f"rationale carried over from {version.label} although its owner or driver changed",
+        }
+        for a in doc["activities"]
+        if a["name"] in moved
+        and a.get("rationale")
+        and a.get("rationale") == earlier.get(a["name"])
+    ]
