@@ -151,3 +151,31 @@ def test_an_answer_reaches_the_facilitator_live(server):
             assert "Ana" in ev.data
         finally:
             stream.close()
+
+
+def test_a_participant_can_say_why_an_activity_needs_discussion(client):
+    board = workshop_board(client)
+    ana = join(client, board, "Ana", "PM")
+    r = client.put(
+        f"/api/boards/{board.id}/precheck",
+        headers=auth(ana),
+        json={
+            "activity_id": board.activity("Pricing"),
+            "verdict": "discuss",
+            "note": "Sales now <b>sets</b> discounts",
+        },
+    )
+    assert r.status_code == 200, r.text
+    (pricing,) = [a for a in agenda(client, board, board.facilitator)["agenda"] if a["notes"]]
+    assert pricing["notes"] == [{"name": "Ana", "note": "Sales now <b>sets</b> discounts"}]
+    page = client.get(f"/f/{board.facilitator}").text
+    assert "Sales now &lt;b&gt;sets&lt;/b&gt; discounts" in page and "<b>sets" not in page
+    too_long = client.put(
+        f"/api/boards/{board.id}/precheck",
+        headers=auth(ana),
+        json={"activity_id": board.activity("Pricing"), "verdict": "discuss", "note": "x" * 201},
+    )
+    assert too_long.status_code == 422 and "Note" in too_long.json()["detail"]
+    # A note belongs to "needs discussion": answering "still true" drops it.
+    assert mark(client, board, ana, "Pricing", "ok").status_code == 200
+    assert all(not a["notes"] for a in agenda(client, board, board.facilitator)["agenda"])

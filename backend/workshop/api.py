@@ -326,7 +326,11 @@ def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  
 def put_precheck(body: ws.PrecheckIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     return {
         "seq": precheck.mark(
-            session, access=access, activity_id=body.activity_id, verdict=body.verdict
+            session,
+            access=access,
+            activity_id=body.activity_id,
+            verdict=body.verdict,
+            note=body.note,
         )
     }
 
@@ -363,6 +367,7 @@ def get_precheck(session: SessionDep, access: AccessDep) -> ws.PrecheckAgendaOut
                 activity=t.activity.name,
                 still_true=t.ok,
                 needs_discussion=t.discuss,
+                notes=[{"name": n, "note": text} for n, text in t.notes],
             )
             for t in pc.tallies
         ],

@@ -85,4 +85,5 @@ class Precheck(SQLModel, table=True):
     participant_id: int = Field(sa_column=fk("participant"))
     activity_id: int = Field(sa_column=fk("activity"))
     verdict: str = Field(max_length=10)  # ok | discuss
+    note: str = Field(default="", max_length=200)  # why it needs discussion (optional)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -124,6 +124,7 @@ class PrecheckIn(BaseModel):
     verdict: str = Field(
         max_length=20, description="ok (still true), discuss (needs discussion) or '' to clear"
     )
+    note: str = Field(default="", max_length=1000, description="Why it needs discussion")
 
 
 class PrecheckOut(BaseModel):
@@ -131,6 +132,7 @@ class PrecheckOut(BaseModel):
     activity: str
     still_true: list[str]
     needs_discussion: list[str]
+    notes: list[dict[str, str]] = Field(default_factory=list, description="{name, note}")
 
 
 class PrecheckAgendaOut(BaseModel):

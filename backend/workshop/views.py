@@ -195,8 +195,13 @@ def precheck_mark(
     access: AccessDep,
     activity_id: Opt = "",
     verdict: Opt = "",
+    note: Opt = "",
 ) -> Response:
     precheck.mark(
-        session, access=access, activity_id=_int(activity_id, "activity_id") or 0, verdict=verdict
+        session,
+        access=access,
+        activity_id=_int(activity_id, "activity_id") or 0,
+        verdict=verdict,
+        note=note,
     )
     return live_response(request, session, access)
