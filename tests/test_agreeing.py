@@ -1,0 +1,156 @@
+"""After the reveal: accepting unanimous and majority proposals, setting agreed cells,
+re-votes, and ties left for people."""
+
+from __future__ import annotations
+
+from tests.helpers import auth, join, make_board, state
+from tests.workshop_helpers import ACTS, move, propose, start, workshop
+
+
+def test_accept_unanimous_majority_and_agree_cells(client):
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    for tok in (ana, ben):
+        propose(client, board, tok, "Pricing", "Launch", "PM", "OD")
+        propose(client, board, tok, "Pricing", "Launch", "PMM", "C")
+    propose(client, board, ana, "Positioning", "Launch", "PMM", "OD")
+    propose(client, board, ben, "Positioning", "Launch", "PMM", "D")
+    propose(client, board, ben, "Positioning", "Launch", "PM", "O")
+    r = client.post(f"/api/boards/{board.id}/accept", headers=auth(board.facilitator), json={})
+    assert r.status_code == 409  # not revealed yet
+    move(client, board, "reveal")
+    w = workshop(client, board, board.facilitator)
+    assert [h["activity_id"] for h in w["hot_list"]] == [board.activity("Positioning")]
+    assert (
+        client.post(f"/api/boards/{board.id}/accept", headers=auth(ana), json={}).status_code == 403
+    )
+    r = client.post(f"/api/boards/{board.id}/accept", headers=auth(board.facilitator), json={})
+    assert r.status_code == 200
+    d = state(client, board, board.facilitator)
+    cells = {(c["activity_id"], c["function_id"]): c["letters"] for c in d["cells"]}
+    assert cells == {
+        (board.activity("Pricing"), board.function("PM")): "OD",
+        (board.activity("Pricing"), board.function("PMM")): "C",
+    }
+    assert workshop(client, board, ana)["agreed"] == [
+        [board.activity("Pricing"), board.phase("Launch")]
+    ]
+    # Nothing unanimous left.
+    r = client.post(f"/api/boards/{board.id}/accept", headers=auth(board.facilitator), json={})
+    assert r.status_code == 409 and "Nothing to accept" in r.json()["detail"]
+    # The facilitator decides the disputed one cell by cell.
+    r = client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(board.facilitator),
+        json={
+            "activity_id": board.activity("Positioning"),
+            "phase_id": board.phase("Launch"),
+            "function_id": board.function("PMM"),
+            "letters": "OD",
+        },
+    )
+    assert r.status_code == 200
+    agreed = workshop(client, board, ana)["agreed"]
+    assert [board.activity("Positioning"), board.phase("Launch")] in agreed
+    # Participants cannot set agreed values.
+    r = client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(ana),
+        json={
+            "activity_id": board.activity("Positioning"),
+            "phase_id": board.phase("Launch"),
+            "function_id": board.function("PMM"),
+            "letters": "I",
+        },
+    )
+    assert r.status_code in (403, 409)
+
+
+def test_revote_clears_one_activity_and_hides_it_again(client):
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    propose(client, board, ana, "Pricing", "Build", "PM", "O")
+    propose(client, board, ben, "Pricing", "Build", "PM", "D")
+    propose(client, board, ben, "Positioning", "Build", "PM", "C")
+    move(client, board, "reveal")
+    pricing = board.activity("Pricing")
+    assert (
+        client.post(
+            f"/api/boards/{board.id}/activities/{pricing}/revote", headers=auth(ana)
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/api/boards/{board.id}/activities/{pricing}/revote", headers=auth(board.facilitator)
+        ).status_code
+        == 200
+    )
+    # Pricing's proposals are gone; Positioning's stay visible.
+    w = workshop(client, board, ana)
+    assert {x["activity_id"] for x in w["proposals"]} == {board.activity("Positioning")}
+    # People propose Pricing again, silently, while the rest stays revealed.
+    assert propose(client, board, ana, "Pricing", "Build", "PM", "OD").status_code == 200
+    assert propose(client, board, ana, "Positioning", "Build", "PM", "O").status_code == 409
+    assert all(x["activity_id"] != pricing for x in workshop(client, board, ben)["proposals"])
+    r = client.post(
+        f"/api/boards/{board.id}/accept",
+        headers=auth(board.facilitator),
+        json={"activity_id": pricing, "use": "majority"},
+    )
+    assert r.status_code == 409 and "re-voted" in r.json()["detail"]
+    assert (
+        client.post(
+            f"/api/boards/{board.id}/activities/{pricing}/reveal", headers=auth(board.facilitator)
+        ).status_code
+        == 200
+    )
+    assert any(x["activity_id"] == pricing for x in workshop(client, board, ben)["proposals"])
+    assert (
+        client.post(
+            f"/api/boards/{board.id}/activities/{pricing}/reveal", headers=auth(board.facilitator)
+        ).status_code
+        == 409
+    )
+
+
+def test_going_back_to_reveal_keeps_a_revote_hidden(client):
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    propose(client, board, ana, "Pricing", "Build", "PM", "O")
+    move(client, board, "reveal")
+    pricing = board.activity("Pricing")
+    client.post(
+        f"/api/boards/{board.id}/activities/{pricing}/revote", headers=auth(board.facilitator)
+    )
+    propose(client, board, ana, "Pricing", "Build", "PM", "OD")
+    move(client, board, "agreed")
+    move(client, board, "reveal")
+    assert all(x["activity_id"] != pricing for x in workshop(client, board, ben)["proposals"])
+    assert propose(client, board, ben, "Pricing", "Build", "PM", "D").status_code == 200
+
+
+def test_majority_ties_are_left_for_people(client):
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    propose(client, board, ana, "Pricing", "Launch", "PM", "O")
+    propose(client, board, ana, "Pricing", "Launch", "PMM", "D")
+    propose(client, board, ben, "Pricing", "Launch", "PM", "D")
+    propose(client, board, ben, "Pricing", "Launch", "PMM", "O")
+    propose(client, board, ana, "Positioning", "Launch", "PMM", "OD")  # only one voter
+    move(client, board, "reveal")
+    r = client.post(
+        f"/api/boards/{board.id}/accept",
+        headers=auth(board.facilitator),
+        json={"activity_id": board.activity("Pricing"), "use": "majority"},
+    )
+    assert r.status_code == 409 and "tie" in r.json()["detail"] and "PM" in r.json()["detail"]
+    # One voter out of two is not "everyone agreed".
+    r = client.post(f"/api/boards/{board.id}/accept", headers=auth(board.facilitator), json={})
+    assert r.status_code == 409
+    assert state(client, board, board.facilitator)["cells"] == []
+    assert workshop(client, board, ana)["agreed"] == []

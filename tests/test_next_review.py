@@ -1,0 +1,100 @@
+"""Next quarter: a review started from a published version carries its matrix over and
+lists what changed since."""
+
+from __future__ import annotations
+
+from tests.helpers import auth, join, make_board
+from tests.workshop_helpers import ACTS
+
+
+def test_next_review_starts_from_what_was_agreed(client):
+    board = make_board(client, **ACTS)
+    tok = board.facilitator
+    client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(tok),
+        json={
+            "activity_id": board.activity("Pricing"),
+            "phase_id": board.phase("Launch"),
+            "function_id": board.function("PMM"),
+            "letters": "OD",
+        },
+    )
+    client.put(
+        f"/api/boards/{board.id}/rationale",
+        headers=auth(tok),
+        json={"activity_id": board.activity("Pricing"), "text": "Market facing"},
+    )
+    client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "2026-Q3"})
+    ana = join(client, board, "Ana", "PM")
+    assert (
+        client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(ana)).status_code == 403
+    )
+    assert (
+        client.post(f"/api/boards/{board.id}/versions/9/next", headers=auth(tok)).status_code == 404
+    )
+    r = client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(tok))
+    assert r.status_code == 201, r.text
+    nxt = r.json()
+    ntok = nxt["facilitator_token"]
+    d = client.get(f"/api/boards/{nxt['id']}", headers=auth(ntok)).json()
+    assert d["title"] == board.data["title"]  # the same title; each version has its label
+    assert [a["name"] for a in d["activities"]] == ["Pricing", "Positioning"]
+    assert [c["letters"] for c in d["cells"]] == ["OD"]  # the agreed matrix carries over
+    w = client.get(f"/api/boards/{nxt['id']}/workshop", headers=auth(ntok)).json()
+    assert w["mode"] == "workshop" and w["round"] == "setup"
+    # A participant joining the next review starts with last quarter's values as proposals.
+    joined = client.post(
+        f"/api/join/{nxt['join_token']}",
+        json={"name": "Bo", "function_id": d["functions"][0]["id"]},
+    ).json()
+    mine = client.get(f"/api/boards/{nxt['id']}/workshop", headers=auth(joined["token"])).json()[
+        "proposals"
+    ]
+    assert [(p["letters"]) for p in mine] == ["OD"]
+    export = client.get(f"/api/boards/{nxt['id']}/export.json", headers=auth(ntok)).json()
+    assert export["activities"][0]["rationale"] == "Market facing"
+
+
+def test_next_review_shows_what_changed_since_last_quarter(client):
+    board = make_board(client, **ACTS)
+    tok = board.facilitator
+    client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(tok),
+        json={
+            "activity_id": board.activity("Pricing"),
+            "phase_id": board.phase("Launch"),
+            "function_id": board.function("PMM"),
+            "letters": "OD",
+        },
+    )
+    client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "2026-Q3"})
+    nxt = client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(tok)).json()
+    ntok = nxt["facilitator_token"]
+    page = client.get(f"/boards/{nxt['id']}/live", headers=auth(ntok)).text
+    assert "Changes since 2026-Q3" in page and "none yet" in page
+    d = client.get(f"/api/boards/{nxt['id']}", headers=auth(ntok)).json()
+    ids = {x["name"]: x["id"] for x in d["phases"] + d["functions"] + d["activities"]}
+    # Changing the agreed matrix needs the workshop past its reveal.
+    for to in ("propose", "reveal"):
+        client.post(f"/api/boards/{nxt['id']}/round", headers=auth(ntok), json={"to": to})
+    r = client.post(
+        f"/boards/{nxt['id']}/cells",
+        headers={"HX-Request": "true", "X-Lockstep-Token": ntok},
+        data={
+            "activity_id": ids["Pricing"],
+            "phase_id": ids["Launch"],
+            "function_id": ids["PMM"],
+            "letters": "C",
+        },
+    )
+    assert (
+        r.status_code == 200
+        and "Pricing · Launch: Owner PMM → nobody; Driver PMM → nobody; Consulted nobody → PMM"
+        in r.text
+    )
+    page = client.get(f"/boards/{nxt['id']}/live", headers=auth(ntok)).text
+    assert (
+        "Pricing · Launch: Owner PMM → nobody; Driver PMM → nobody; Consulted nobody → PMM" in page
+    )
