@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from backend.boards import api as boards_api
@@ -201,6 +202,13 @@ def create_app() -> FastAPI:
             request,
             503,
             "The database is not reachable right now; nothing was changed. Try again in a moment.",
+        )
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, exc: PoolTimeout) -> Response:
+        log.error("database connections all in use: %s", exc)
+        return error_response(
+            request, 503, "Lockstep is very busy right now; nothing was changed. Try again."
         )
 
     @app.exception_handler(404)

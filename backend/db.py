@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from functools import cache
 from typing import Annotated
 
-from anyio import to_thread
+from anyio import CancelScope, CapacityLimiter, to_thread
 from fastapi import Depends
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -18,7 +18,15 @@ from backend.config import get_settings
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         synchronous = get_settings().sqlite_synchronous
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # A SQLite connection is a file handle: never make a request wait for one. (With a
+        # capped pool, a burst of requests can hold every connection while each waits for a
+        # worker thread, and every thread wait for a connection: nothing moves.)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=20,
+            max_overflow=-1,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -30,7 +38,10 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Ten kept open; beyond that, a connection per request in a burst, closed after (for
+    # the reason above). PostgreSQL's max_connections caps the burst: past it a request gets
+    # a 503 at once instead of everyone waiting. Several workers: size it, or use a pooler.
+    return create_engine(url, pool_size=10, max_overflow=-1, pool_pre_ping=True)
 
 
 @cache
@@ -48,9 +59,17 @@ async def get_session() -> AsyncIterator[Session]:
         yield session
     finally:
         if session.in_transaction():
-            await to_thread.run_sync(session.close)
+            # On threads of its own: if closing waited for the request threads, and those
+            # all waited for a connection that only a close gives back, nothing would move.
+            with CancelScope(shield=True):
+                await to_thread.run_sync(session.close, limiter=_closing())
         else:
             session.close()
+
+
+@cache
+def _closing() -> CapacityLimiter:
+    return CapacityLimiter(20)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -101,14 +101,25 @@ def resolve(session: Session, *, board_id: int, token: str | None, room: bool = 
 
 
 def get_access(board_id: int, request: Request, session: SessionDep) -> Access:
-    return resolve(session, board_id=board_id, token=request_token(request))
+    return _released(session, resolve(session, board_id=board_id, token=request_token(request)))
+
+
+def _released(session: Session, access: Access) -> Access:
+    """End the read transaction, giving the connection back to the pool: the route runs on
+    another worker thread, and a request must not hold a connection while it waits for one
+    (with every thread waiting for a connection, nothing would move). Commit, not rollback,
+    so the objects read stay loaded."""
+    session.commit()
+    return access
 
 
 AccessDep = Annotated[Access, Depends(get_access)]
 
 
 def get_room_access(board_id: int, request: Request, session: SessionDep) -> Access:
-    return resolve(session, board_id=board_id, token=request_token(request), room=True)
+    return _released(
+        session, resolve(session, board_id=board_id, token=request_token(request), room=True)
+    )
 
 
 RoomAccessDep = Annotated[Access, Depends(get_room_access)]
