@@ -51,6 +51,8 @@ class Access:
     def actor(self) -> Actor:
         if self.participant is not None:
             return Actor(self.participant.name, PARTICIPANT, self.participant.id)
+        if self.role != FACILITATOR:
+            raise Forbidden("This link can only watch the board")
         return Actor("Facilitator", FACILITATOR)
 
     def require_facilitator(self, action: str) -> None:

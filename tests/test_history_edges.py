@@ -315,3 +315,56 @@ def test_last_quarters_rationale_is_flagged_when_the_owner_changed(client):
     assert [(i["activity"], i["reason"]) for i in stale] == [
         ("Pricing", "rationale carried over from Q3 although its owner or driver changed")
     ]
+
+
+def test_a_rename_before_someone_joins_keeps_their_starting_proposals(client):
+    from tests.helpers import join
+
+    first = make_board(client, activities=[{"name": "Pricing"}])
+    assert (
+        set_cell(client, first, first.facilitator, "Pricing", "Launch", "PM", "O").status_code
+        == 200
+    )
+    publish(client, first, "Q3")
+    r = client.post(f"/api/boards/{first.id}/versions/1/next", headers=auth(first.facilitator))
+    review = board_of(client, r.json())
+    r = client.patch(
+        f"/api/boards/{review.id}/activities/{review.activity('Pricing')}",
+        headers=auth(review.facilitator),
+        json={"name": "Pricing & packaging"},
+    )
+    assert r.status_code == 200, r.text
+    alice = join(client, review, "Alice", "PM")
+    client.post(
+        f"/api/boards/{review.id}/round", headers=auth(review.facilitator), json={"to": "propose"}
+    )
+    mine = client.get(f"/api/boards/{review.id}/workshop", headers=auth(alice)).json()["proposals"]
+    assert [p["letters"] for p in mine] == ["O"]
+    page = client.get(f"/f/{review.facilitator}").text
+    assert "0 changed" in page
+
+
+def test_a_new_board_never_shows_a_deleted_boards_cached_page(client):
+    a = make_board(client, title="Alpha", activities=[{"name": "Alpha secret pricing"}])
+    assert "Alpha secret pricing" in client.get(f"/f/{a.facilitator}").text
+    assert client.delete(f"/api/boards/{a.id}", headers=auth(a.facilitator)).status_code == 204
+    b = make_board(client, title="Beta", activities=[{"name": "Beta pricing"}])
+    page = client.get(f"/f/{b.facilitator}").text
+    assert "Beta pricing" in page and "Alpha secret pricing" not in page and a.join not in page
+
+
+def test_pages_that_show_other_boards_are_read_fresh(client):
+    board = make_board(client, activities=[{"name": "Pricing"}])
+    publish(client, board, "Q3")
+    review = next_review(client, board)
+    assert "Test board</a>" in client.get(f"/f/{board.facilitator}").text
+    r = client.patch(
+        f"/api/boards/{review.id}", headers=auth(review.facilitator), json={"title": "Renamed"}
+    )
+    assert r.status_code == 200, r.text
+    assert "Renamed</a>" in client.get(f"/f/{board.facilitator}").text
+    client.get(f"/f/{review.facilitator}")
+    assert (
+        client.delete(f"/api/boards/{board.id}", headers=auth(board.facilitator)).status_code == 204
+    )
+    assert "Review of Q3" not in client.get(f"/f/{review.facilitator}").text

@@ -58,7 +58,7 @@ def matrix_html(screen: Screen, access: Access) -> Markup:
     """The matrix for this viewer, rendered once per board state and kind of viewer."""
     board = screen.v.board
     own = access.participant.id if access.participant and board.mode == rounds.WORKSHOP else None
-    key = ("matrix", board.id, screen.v.seq, access.role, own)
+    key = ("matrix", board.id, board.facilitator_token, screen.v.seq, access.role, own)
     return Markup(
         render_cache.cached(
             key,
@@ -91,8 +91,14 @@ def page_screen(session: SessionDep, access: Access) -> Screen:
     least as new as its ``last_seq`` (as for the matrix cache). Not for answers after a
     write: there ``access.board.last_seq`` is stale."""
     board = access.board
+    if board.viewer_token or board.parent_version_id:
+        # Published, or a review: the page also shows other boards (the reviews started
+        # from it, the version it started from), which change without this board's
+        # sequence moving. Read it fresh.
+        return screen_for(session, access)
     viewer = access.participant.id if access.participant else None
-    key = ("screen", board.id, board.last_seq, access.role, viewer)
+    # The token too: SQLite may give a deleted board's id to a new board.
+    key = ("screen", board.id, board.facilitator_token, board.last_seq, access.role, viewer)
     return render_cache.cached_screen(key, lambda: screen_for(session, access))  # type: ignore[return-value]
 
 

@@ -77,8 +77,10 @@ def prefill_proposals(session: Session, *, board: Board, participant_id: int) ->
     from backend.boards.models import Activity, Phase, TeamFunction
     from backend.boards.queries import ordered
 
+    activities = ordered(session, Activity, board.id)
+    by_key = {x.lineage_key: x.id for x in activities}
     ids = {
-        "a": {x.name: x.id for x in ordered(session, Activity, board.id)},
+        "a": {x.name: x.id for x in activities},
         "p": {x.name: x.id for x in ordered(session, Phase, board.id)},
         "f": {x.name: x.id for x in ordered(session, TeamFunction, board.id)},
     }
@@ -88,9 +90,11 @@ def prefill_proposals(session: Session, *, board: Board, participant_id: int) ->
     for a in snap["activities"]:
         for p, row in a.get("cells", {}).items():
             for f, letters in row.items():
-                key = (ids["a"].get(a["name"]), ids["p"].get(p), ids["f"].get(f))
+                # The same activity by its lineage key, even if renamed since.
+                activity = by_key.get(a.get("key", "")) or ids["a"].get(a["name"])
+                key = (activity, ids["p"].get(p), ids["f"].get(f))
                 if None in key or not letters:
-                    continue  # renamed or removed on the new board since
+                    continue  # removed on the new board since
                 session.add(
                     Proposal(
                         board_id=board.id,
