@@ -101,8 +101,7 @@ def describe(
         return "timebox set" if data.get("timebox_ends_at") else "timebox cleared"
     if kind == "spotlight":
         return "spotlighted for discussion"
-    if kind == "proposal.set":
-        return "changed their proposal (hidden until the reveal)"
+    # Proposals are left out: who touched which activity before the reveal is private too.
     if kind == "precheck.set":
         verdict = data.get("verdict")
         if not verdict:
@@ -112,17 +111,12 @@ def describe(
 
 
 def events(changes: Iterable[Change], activity_id: int, fw: Framework, names: Names) -> list[Event]:
-    """The activity's history, newest first; a run of proposal edits by one person is one line."""
+    """The activity's history, newest first."""
     out: list[Event] = []
     for ch in changes:
         text = describe(ch, json.loads(ch.data), activity_id, fw, names)
-        if text is None:
-            continue
-        last = out[-1] if out else None
-        if last and ch.kind == "proposal.set" and last.text == text and last.who == ch.actor:
-            out[-1] = Event(ch.seq, ch.created_at, ch.actor, ch.actor_role, text)
-            continue
-        out.append(Event(ch.seq, ch.created_at, ch.actor, ch.actor_role, text))
+        if text is not None:
+            out.append(Event(ch.seq, ch.created_at, ch.actor, ch.actor_role, text))
     return out[::-1][:MAX_EVENTS]
 
 
