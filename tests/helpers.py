@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,3 +81,8 @@ def letters_of(data: dict[str, Any]) -> dict[tuple[int, int, int], str]:
     return {
         (c["activity_id"], c["phase_id"], c["function_id"]): c["letters"] for c in data["cells"]
     }
+
+
+def text_of(page: str) -> str:
+    """A page's text as a reader sees it: tags dropped, entities read, spaces folded."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))

@@ -3,16 +3,9 @@ who held its roles in each published version."""
 
 from __future__ import annotations
 
-import html
-import re
-
-from tests.helpers import auth, join, make_board, set_cell
+from tests.helpers import auth, join, make_board, set_cell, text_of
 
 HX = {"HX-Request": "true"}
-
-
-def text_of(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def test_an_activity_history_lists_its_changes_and_its_roles_per_version(client):

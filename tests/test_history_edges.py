@@ -3,10 +3,7 @@ version, deleted boards, hostile text and bad ids — and the PDF export under l
 
 from __future__ import annotations
 
-import html
-import re
-
-from tests.helpers import auth, make_board, set_cell
+from tests.helpers import auth, make_board, set_cell, text_of
 from tests.test_history import board_of, viewer_of
 
 
@@ -25,10 +22,6 @@ def next_review(client, board):
     for to in ("propose", "reveal"):
         client.post(f"/api/boards/{nxt.id}/round", headers=auth(nxt.facilitator), json={"to": to})
     return nxt
-
-
-def text_of(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def test_a_renamed_activity_is_the_same_activity(client):

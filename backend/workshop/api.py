@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from backend.boards.views import base_url
 from backend.db import SessionDep
 from backend.security import AccessDep
-from backend.workshop import discussion, precheck, publishing, service
+from backend.workshop import agreeing, discussion, precheck, publishing, service
 from backend.workshop import schemas as ws
 from backend.workshop.models import Comment, Proposal, Version
 from backend.workshop.screen import load_screen
@@ -153,7 +153,7 @@ def put_ready(body: ws.ReadyIn, session: SessionDep, access: AccessDep) -> dict[
     summary="Accept proposals as agreed: all unanimous ones, or one activity (facilitator)",
 )
 def post_accept(body: ws.AcceptIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
-    seq = service.accept(
+    seq = agreeing.accept(
         session, access=access, activity_id=body.activity_id, phase_id=body.phase_id, use=body.use
     )
     return {"seq": seq}
@@ -165,7 +165,7 @@ def post_accept(body: ws.AcceptIn, session: SessionDep, access: AccessDep) -> di
     summary="Clear an activity's proposals for another silent round (facilitator)",
 )
 def post_revote(activity_id: int, session: SessionDep, access: AccessDep) -> dict[str, int]:
-    return {"seq": service.revote(session, access=access, activity_id=activity_id)}
+    return {"seq": agreeing.revote(session, access=access, activity_id=activity_id)}
 
 
 @router.post(
@@ -176,7 +176,7 @@ def post_revote(activity_id: int, session: SessionDep, access: AccessDep) -> dic
 def post_reveal_activity(
     activity_id: int, session: SessionDep, access: AccessDep
 ) -> dict[str, int]:
-    return {"seq": service.reveal_activity(session, access=access, activity_id=activity_id)}
+    return {"seq": agreeing.reveal_activity(session, access=access, activity_id=activity_id)}
 
 
 @router.put(

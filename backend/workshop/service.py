@@ -9,17 +9,16 @@ its change record.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from backend.boards.lookup import cell_target, owned, parse_letters
-from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
+from backend.boards.lookup import cell_target, parse_letters
+from backend.boards.models import Activity, Board
 from backend.changes import service as changes
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.participants.models import Participant
 from backend.security import Access
 from backend.workshop import rounds as r
-from backend.workshop.models import Agreement, Proposal
+from backend.workshop.models import Proposal
 
 
 def fresh_board(session: Session, board_id: int) -> Board:
@@ -31,7 +30,7 @@ def fresh_board(session: Session, board_id: int) -> Board:
     return board
 
 
-def _require_workshop(board: Board) -> None:
+def require_workshop(board: Board) -> None:
     if board.mode != r.WORKSHOP:
         raise Conflict("This board is in free mode; switch it to workshop mode first")
 
@@ -69,7 +68,7 @@ def move_round(session: Session, *, access: Access, to: str) -> int:
         session, board_id=access.board.id, kind="round.changed", actor=access.actor
     )
     board = fresh_board(session, access.board.id)
-    _require_workshop(board)
+    require_workshop(board)
     if not r.can_move(board.round, to):
         raise Conflict(
             f"Cannot go from {r.LABELS[board.round]} to {r.LABELS[to]}; "
@@ -109,6 +108,7 @@ def edit_cell(
     """A click or key on a cell: the shared matrix in free mode; in a workshop, a
     participant's own proposal or the facilitator's agreed value."""
     from backend.boards.service import set_cell
+    from backend.workshop.agreeing import agree_cell
 
     kwargs = {
         "activity_id": activity_id,
@@ -143,7 +143,7 @@ def propose(
         session, board_id=access.board.id, kind="proposal.set", actor=access.actor
     )
     board = fresh_board(session, access.board.id)
-    _require_workshop(board)
+    require_workshop(board)
     cell_target(session, board.id, activity_id, phase_id, function_id)
     activity = session.get(Activity, activity_id)
     if not (
@@ -220,212 +220,3 @@ def _everyone_ready(session: Session, board_id: int) -> bool:
 
 
 # --- agreeing ------------------------------------------------------------------------------
-
-
-def _agree(session: Session, board: Board, activity_id: int, phase_id: int) -> None:
-    exists = session.exec(
-        select(Agreement).where(
-            Agreement.activity_id == activity_id, Agreement.phase_id == phase_id
-        )
-    ).first()
-    if exists is None:
-        session.add(Agreement(board_id=board.id, activity_id=activity_id, phase_id=phase_id))
-
-
-def _set_cells(
-    session: Session, board: Board, activity_id: int, phase_id: int, values: dict[int, str]
-) -> None:
-    existing = {
-        c.function_id: c
-        for c in session.exec(
-            select(Cell).where(Cell.activity_id == activity_id, Cell.phase_id == phase_id)
-        )
-    }
-    for function_id, slots in values.items():
-        cell = existing.get(function_id)
-        if cell is None:
-            if slots:
-                session.add(
-                    Cell(
-                        board_id=board.id,
-                        activity_id=activity_id,
-                        phase_id=phase_id,
-                        function_id=function_id,
-                        slots=slots,
-                    )
-                )
-        elif cell.slots != slots:
-            cell.slots = slots
-            cell.updated_at = utcnow()
-            session.add(cell)
-
-
-def check_agreeable(board: Board, activity: Activity) -> None:
-    _require_workshop(board)
-    if board.round not in (r.REVEAL, r.AGREED):
-        raise Conflict("Agreed values are set after the reveal (in Reveal & discuss or Agree)")
-    if activity.revoting:
-        raise Conflict(f"{activity.name} is being re-voted; reveal its proposals first")
-
-
-def agree_cell(
-    session: Session,
-    *,
-    access: Access,
-    activity_id: int,
-    phase_id: int,
-    function_id: int,
-    letters: str,
-) -> int:
-    """The facilitator sets one agreed cell; its activity+phase counts as agreed."""
-    access.require_facilitator("set agreed values")
-    slots = parse_letters(access.board, letters)
-    change = changes.start(session, board_id=access.board.id, kind="cell.set", actor=access.actor)
-    board = fresh_board(session, access.board.id)
-    cell_target(session, board.id, activity_id, phase_id, function_id)
-    activity = session.get(Activity, activity_id)
-    check_agreeable(board, activity)
-    before = session.exec(
-        select(Cell.slots).where(
-            Cell.activity_id == activity_id,
-            Cell.phase_id == phase_id,
-            Cell.function_id == function_id,
-        )
-    ).first()
-    _set_cells(session, board, activity_id, phase_id, {function_id: slots})
-    _agree(session, board, activity_id, phase_id)
-    data = {
-        "activity_id": activity_id,
-        "phase_id": phase_id,
-        "function_id": function_id,
-        "slots": slots,
-        "before": before or "",
-        "agreed": True,
-    }
-    changes.commit(session, change, data)
-    return change.seq
-
-
-def accept(
-    session: Session,
-    *,
-    access: Access,
-    activity_id: int | None = None,
-    phase_id: int | None = None,
-    use: str = "unanimous",
-) -> int:
-    """Accept proposals as agreed values.
-
-    With no activity: every unanimous activity+phase not yet agreed. With an activity (and
-    optionally a phase): its groups, taking the unanimous value, or with ``use="majority"``
-    the majority per function.
-    """
-    access.require_facilitator("accept proposals")
-    if use not in ("unanimous", "majority"):
-        raise Invalid("use must be unanimous or majority")
-    change = changes.start(
-        session, board_id=access.board.id, kind="cells.accepted", actor=access.actor
-    )
-    board = fresh_board(session, access.board.id)
-    _require_workshop(board)
-    if board.round not in (r.REVEAL, r.AGREED):
-        raise Conflict("Proposals are accepted after the reveal")
-    from backend.workshop.queries import consensus_groups
-
-    groups = consensus_groups(session, board)
-    agreed = {
-        (g.activity_id, g.phase_id)
-        for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
-    }
-    revoting = {
-        a.id
-        for a in session.exec(
-            select(Activity).where(Activity.board_id == board.id, Activity.revoting)
-        )
-    }
-    if activity_id is not None:
-        activity = owned(session, Activity, board.id, activity_id, "activity")
-        check_agreeable(board, activity)
-    if phase_id is not None:
-        owned(session, Phase, board.id, phase_id, "phase")
-    people = session.exec(
-        select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
-    ).one()
-    min_voters = r.min_voters(people)
-    taken, tied = [], []
-    accepted: dict[str, dict[str, str]] = {}  # "activity:phase" -> function -> slots
-    names = {
-        f.id: f.name
-        for f in session.exec(select(TeamFunction).where(TeamFunction.board_id == board.id))
-    }
-    for (a, p), g in groups.items():
-        if a in revoting or (activity_id is not None and a != activity_id):
-            continue
-        if phase_id is not None and p != phase_id:
-            continue
-        if activity_id is None and (a, p) in agreed:
-            continue
-        if use == "unanimous":
-            values = g.consensus() if len(g.voters) >= min_voters else None
-        elif any(s.majority is None for s in g.cells.values()):
-            tied += [names.get(f, str(f)) for f, s in g.cells.items() if s.majority is None]
-            values = None  # a tie is for people to settle, not for arithmetic
-        else:
-            values = {f: s.majority or "" for f, s in g.cells.items()}
-        if values is None:
-            continue
-        _set_cells(session, board, a, p, values)
-        _agree(session, board, a, p)
-        taken.append([a, p])
-        accepted[f"{a}:{p}"] = {str(f): slots for f, slots in values.items() if slots}
-    if not taken:
-        if tied:
-            raise Conflict(
-                f"No majority for {', '.join(sorted(set(tied)))}: it is a tie; set those cells by hand"
-            )
-        raise Conflict(
-            "Nothing to accept: no proposals that everyone agrees on"
-            if use == "unanimous"
-            else "Nothing to accept: nobody proposed anything here"
-        )
-    changes.commit(
-        session,
-        change,
-        {"groups": taken, "use": use, "tied": sorted(set(tied)), "values": accepted},
-    )
-    return change.seq
-
-
-def revote(session: Session, *, access: Access, activity_id: int) -> int:
-    """Clear one activity's proposals and agreement for another silent round on it."""
-    access.require_facilitator("start a re-vote")
-    change = changes.start(
-        session, board_id=access.board.id, kind="activity.revote", actor=access.actor
-    )
-    board = fresh_board(session, access.board.id)
-    _require_workshop(board)
-    if board.round not in (r.REVEAL, r.AGREED):
-        raise Conflict("A re-vote happens after the reveal")
-    activity = owned(session, Activity, board.id, activity_id, "activity")
-    cleared = session.execute(delete(Proposal).where(Proposal.activity_id == activity.id)).rowcount
-    session.execute(delete(Agreement).where(Agreement.activity_id == activity.id))
-    activity.revoting = True
-    session.add(activity)
-    changes.commit(session, change, {"activity_id": activity.id, "cleared": cleared})
-    return change.seq
-
-
-def reveal_activity(session: Session, *, access: Access, activity_id: int) -> int:
-    access.require_facilitator("reveal a re-vote")
-    change = changes.start(
-        session, board_id=access.board.id, kind="activity.revealed", actor=access.actor
-    )
-    board = fresh_board(session, access.board.id)
-    _require_workshop(board)
-    activity = owned(session, Activity, board.id, activity_id, "activity")
-    if not activity.revoting:
-        raise Conflict(f"{activity.name} is not being re-voted")
-    activity.revoting = False
-    session.add(activity)
-    changes.commit(session, change, {"activity_id": activity.id})
-    return change.seq

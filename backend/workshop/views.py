@@ -12,7 +12,7 @@ from backend.boards.views import live_response
 from backend.db import SessionDep
 from backend.errors import Invalid
 from backend.security import AccessDep
-from backend.workshop import discussion, precheck, publishing, service
+from backend.workshop import agreeing, discussion, precheck, publishing, service
 
 router = APIRouter(include_in_schema=False)
 Opt = Annotated[str, Form()]
@@ -73,7 +73,7 @@ def accept(
     phase_id: Opt = "",
     use: Opt = "unanimous",
 ) -> Response:
-    service.accept(
+    agreeing.accept(
         session,
         access=access,
         activity_id=_int(activity_id, "activity_id"),
@@ -85,7 +85,7 @@ def accept(
 
 @router.post("/boards/{board_id}/activities/{activity_id}/revote", response_class=HTMLResponse)
 def revote(request: Request, activity_id: int, session: SessionDep, access: AccessDep) -> Response:
-    service.revote(session, access=access, activity_id=activity_id)
+    agreeing.revote(session, access=access, activity_id=activity_id)
     return live_response(request, session, access)
 
 
@@ -93,7 +93,7 @@ def revote(request: Request, activity_id: int, session: SessionDep, access: Acce
 def reveal_activity(
     request: Request, activity_id: int, session: SessionDep, access: AccessDep
 ) -> Response:
-    service.reveal_activity(session, access=access, activity_id=activity_id)
+    agreeing.reveal_activity(session, access=access, activity_id=activity_id)
     return live_response(request, session, access)
 
 
