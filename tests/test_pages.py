@@ -18,6 +18,11 @@ def test_home_page_offers_catalogue_and_presets(client):
     assert "/static/vendor/htmx/htmx.min.js" in r.text
     assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
     assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/vendor/idiomorph/idiomorph-ext.min.js").status_code == 200
+    # The page's title is its title, not a stray piece of the page.
+    title = re.search(r"<title>(.*?)</title>", r.text, re.S)
+    assert title and title.group(1) == "Lockstep · PM/PMM roles and responsibilities"
+    assert r.text.count("Import a board") == 1
 
 
 def test_create_board_from_form_and_open_facilitator_page(client):

@@ -13,18 +13,23 @@ from backend.domain.consensus import Spread
 from backend.domain.frameworks import SLOTS
 
 
-def _spread_html(spread: Spread, to_letters) -> str:  # type: ignore[no-untyped-def]
-    title = " · ".join(f"{to_letters(v) or 'no role'}: {', '.join(n)}" for v, n in spread.votes)
-    votes = "".join(
-        f'<span class="vote">{to_letters(v) or "–"}<sub>{len(n)}</sub></span>'
-        for v, n in spread.votes
+def _spread_html(spread: Spread, to_letters, cid: str) -> str:  # type: ignore[no-untyped-def]
+    """The proposals for one cell as chips (letters and how many said them), and who said
+    what as text: shown on tap or focus by app.js, and the cell's accessible description."""
+    who = " · ".join(f"{to_letters(v) or 'no role'}: {', '.join(n)}" for v, n in spread.votes)
+    chips = "".join(
+        f'<span class="chip">{to_letters(v) or "–"}<b>{len(n)}</b></span>' for v, n in spread.votes
     )
     neq = "" if spread.unanimous else '<span class="neq" title="People disagree">≠</span>'
-    return f'<div class="spread" title="{escape(title)}">{votes}{neq}</div>'
+    return (
+        f'<span class="spread" aria-hidden="true">{chips}{neq}</span>'
+        f'<span class="who" id="w{cid[1:]}" hidden>{escape(who)}</span>'
+    )
 
 
-def row_cells(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def]
-    """The <td> cells of one activity in one phase (one per function)."""
+def row_cells(screen, activity, phase, index: int = 0) -> Markup:  # type: ignore[no-untyped-def]
+    """The <td> cells of one activity in one phase (one per function); ``index`` is the
+    phase's position (a phone shows one phase at a time)."""
     fw = screen.v.framework
     letter = {s: fw.letter(s) for s in SLOTS}
     a, p = activity.id, phase.id
@@ -38,10 +43,13 @@ def row_cells(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def
         spread = group.cells.get(f) if group else None
         cls = "cell phase-start" if i == 0 else "cell"
         extra = ""
+        cid = f"c-{a}-{p}-{f}"
+        described = ""
         if spread is not None:
             if not spread.unanimous:
                 cls += " disputed"
-            extra = _spread_html(spread, fw.to_letters)
+            extra = _spread_html(spread, fw.to_letters, cid)
+            described = f' aria-describedby="w{cid[1:]}"'
             if review and spread.majority is not None and spread.majority != slots:
                 cls += " proposed-change"
                 extra += (
@@ -53,11 +61,10 @@ def row_cells(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def
         if was is not None:
             cls += " changed"
             extra += f'<span class="was">was {fw.to_letters(was) or "–"}</span>'
-        cid = f"c-{a}-{p}-{f}"
         roles = "".join(f'<span class="role role-{x}">{letter[x]}</span>' for x in slots)
         out.append(
-            f'<td class="{cls}"><button class="cellbtn" id="{cid}" data-letters="{"".join(letter[x] for x in slots)}"'
-            f' aria-labelledby="a{a} ph{p} fn{p}-{f} {cid}">{roles}</button>{extra}</td>'
+            f'<td class="{cls}" data-p="{index}"><button class="cellbtn" id="{cid}" data-letters="{"".join(letter[x] for x in slots)}"'
+            f' aria-labelledby="a{a} ph{p} fn{p}-{f} {cid}"{described}>{roles}</button>{extra}</td>'
         )
     return Markup("".join(out))
 
@@ -65,7 +72,7 @@ def row_cells(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def
 ICONS = {"ok": "✓", "warning": "!", "error": "✕", "open": "·"}
 
 
-def status_cell(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-def]
+def status_cell(screen, activity, phase, index: int = 0) -> Markup:  # type: ignore[no-untyped-def]
     """The rule check of one activity in one phase, and in a workshop whether it is agreed."""
     a, p = activity.id, phase.id
     st = screen.v.status(a, p)
@@ -88,6 +95,6 @@ def status_cell(screen, activity, phase) -> Markup:  # type: ignore[no-untyped-d
             )
     cls = f"status st-{st.state}" + (" is-agreed" if agreed else "")
     return Markup(
-        f'<td class="{cls}"{title}><span aria-hidden="true">{ICONS[st.state]}</span>'
+        f'<td class="{cls}" data-p="{index}"{title}><span aria-hidden="true">{ICONS[st.state]}</span>'
         f'<span class="sr">{sr}</span>{extra}</td>'
     )

@@ -102,14 +102,22 @@ def page_screen(session: SessionDep, access: Access) -> Screen:
     return render_cache.cached_screen(key, lambda: screen_for(session, access))  # type: ignore[return-value]
 
 
+def tools(request: Request, session: SessionDep, access: Access) -> dict[str, object]:
+    """The side column's links and exports (the same for the whole session)."""
+    return {
+        "token": access.token,
+        "links": links(request, access.board),
+        "history_token": history_token(session, access.board, parent=access.is_facilitator),
+    }
+
+
 def board_page(request: Request, session: SessionDep, access: Access) -> HTMLResponse:
     screen = page_screen(session, access)
     return render(
         request,
         "board.html",
         token=access.token,
-        links=links(request, access.board),
-        history_token=history_token(session, access.board, parent=access.is_facilitator),
+        tools=tools(request, session, access),
         **screen_context(request, screen, access),
     )
 
@@ -117,18 +125,15 @@ def board_page(request: Request, session: SessionDep, access: Access) -> HTMLRes
 def live_html(
     request: Request, session: SessionDep, access: Access, *, oob: bool
 ) -> tuple[str, int]:
-    """The board's live part for this viewer, and the change sequence it is at least as new as.
-
-    The side column's participant list and progress ride along out of band.
-    """
+    """The board's live part for this viewer, and the change sequence it is at least as new as."""
     screen = screen_for(session, access)
     ctx = screen_context(request, screen, access)
-    inner = templates.get_template("_live_partial.html").render(**ctx)
-    side = templates.get_template("_participants_partial.html").render(**ctx, oob=True)
-    side += templates.get_template("_progress_partial.html").render(**ctx, oob=True)
+    inner = templates.get_template("_live_partial.html").render(
+        **ctx, tools=tools(request, session, access)
+    )
     if not oob:
-        return inner + side, screen.v.seq
-    return f'<div id="live" hx-swap-oob="innerHTML">{inner}</div>{side}', screen.v.seq
+        return inner, screen.v.seq
+    return f'<div id="live" hx-swap-oob="innerHTML">{inner}</div>', screen.v.seq
 
 
 def live_response(request: Request, session: SessionDep, access: Access) -> HTMLResponse:

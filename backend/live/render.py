@@ -48,7 +48,11 @@ def cell_fragments(screen: Screen, activity_id: int) -> str:
     rows = render_fragment("_phase_head_partial.html", **ctx)
     if activity is not None:
         rows += render_fragment("_row_partial.html", a=activity, **ctx)
-    html = f"<template>{rows}</template>" + render_fragment("_summary_partial.html", **ctx)
+    html = (
+        f"<template>{rows}</template>"
+        + render_fragment("_summary_partial.html", **ctx)
+        + render_fragment("_findings_partial.html", **ctx)
+    )
     if screen.since:
         html += render_fragment("_since_partial.html", **ctx)
     return html

@@ -3,6 +3,69 @@
 (function () {
   "use strict";
 
+  // ---------- keeping each person's state through live updates ------------------------
+  // Live updates morph the page (idiomorph) instead of replacing it: elements stay the same
+  // nodes, so focus, scroll positions, caret and open menus survive. On top of that, a text
+  // field someone has typed into (or is in) keeps their text, and a disclosure keeps the
+  // open/closed state its reader chose; everything else takes the server's new version.
+  function isTextField(el) {
+    return (el instanceof HTMLTextAreaElement) ||
+      (el instanceof HTMLInputElement && !["hidden", "checkbox", "radio", "submit", "button"].includes(el.type));
+  }
+  const morphConfig = {
+    restoreFocus: true,
+    callbacks: {
+      beforeNodeMorphed(oldNode, newNode) {
+        if (!isTextField(oldNode) || !(newNode instanceof Element)) return true;
+        const busy = oldNode === document.activeElement || oldNode.value !== oldNode.defaultValue;
+        if (!busy) return true;
+        // The person's draft wins; when the server now holds that very text, it is no
+        // longer a draft (later changes by others show again once the field is left).
+        const incoming = newNode instanceof HTMLTextAreaElement ? newNode.textContent : (newNode.getAttribute("value") || "");
+        if (incoming === oldNode.value && oldNode !== document.activeElement) oldNode.defaultValue = incoming;
+        return false;
+      },
+      beforeAttributeUpdated(attr, el) {
+        // A disclosure the reader opened or closed stays so; the phone's phase tab stays.
+        if (attr === "open" && el instanceof HTMLDetailsElement && chosen.has(el.id)) return false;
+        if (attr === "data-show-phase") return false;
+        return true;
+      },
+    },
+  };
+
+  const chosen = new Map(); // details id -> open, as the reader left it
+  document.addEventListener("click", (e) => {
+    const summary = e.target.closest && e.target.closest("summary");
+    const details = summary && summary.parentElement;
+    if (details instanceof HTMLDetailsElement && details.id) chosen.set(details.id, !details.open);
+  }, true);
+  function restoreChosen() {
+    chosen.forEach((open, id) => {
+      const el = document.getElementById(id);
+      if (el instanceof HTMLDetailsElement && el.open !== open) el.open = open;
+    });
+  }
+
+  function morph(target, html, style) {
+    Idiomorph.morph(target, html, Object.assign({ morphStyle: style }, morphConfig));
+    htmx.process(target);
+    restoreChosen();
+  }
+
+  // Out-of-band parts (from the live stream and from action answers) are morphed in place.
+  document.addEventListener("htmx:oobBeforeSwap", (e) => {
+    const fragment = e.detail.fragment;
+    const target = e.detail.target;
+    if (!fragment || !target) return;
+    e.detail.shouldSwap = false;
+    // hx-swap-oob="true" comes as a fragment holding the new element; "innerHTML" (the #live
+    // area of an action's answer) as the element whose children are the new content.
+    if (fragment instanceof DocumentFragment) morph(target, fragment.firstElementChild, "outerHTML");
+    else morph(target, Array.from(fragment.childNodes), "innerHTML");
+    document.dispatchEvent(new CustomEvent("lockstep:morphed", { detail: { target: target } }));
+  });
+
   // ---------- live updates ---------------------------------------------------------
   const live = document.getElementById("live");
   const conn = document.getElementById("conn");
@@ -23,7 +86,7 @@
     if (refreshing) { buffered.push(ev); return; }
     if (ev.type === "refresh" || live.dataset.alwaysRefresh === "true") { refresh(seq, 0); return; } // never skipped
     if (seq && seq <= lastSeq) return; // already shown
-    htmx.swap(document.body, ev.data, { swapStyle: "none" });
+    htmx.swap(document.body, ev.data, { swapStyle: "none" }); // out-of-band parts: morphed below
     if (seq) lastSeq = seq;
     document.dispatchEvent(new CustomEvent("lockstep:applied", { detail: { seq: lastSeq } }));
   }
@@ -38,7 +101,7 @@
         if (!r.ok) throw new Error("refresh failed");
         const fresh = Number(r.headers.get("X-Lockstep-Seq") || seq);
         return r.text().then((html) => {
-          htmx.swap(live, html, { swapStyle: "innerHTML" });
+          morph(live, html, "innerHTML");
           lastSeq = Math.max(lastSeq, fresh);
         });
       })
@@ -191,6 +254,9 @@
 
   function openMenu(cell) {
     menuCell = cell.id;
+    if (whoPop) whoPop.hidden = true;
+    const who = document.getElementById("cell-menu-who");
+    if (who) { who.textContent = whoOf(cell) ? "Proposed: " + whoOf(cell) : ""; who.hidden = !whoOf(cell); }
     menu.hidden = false;
     placeMenu();
     syncMenu();
@@ -202,8 +268,11 @@
     const cell = menuCell && document.getElementById(menuCell);
     if (!cell || menu.hidden) return;
     const r = cell.getBoundingClientRect();
+    // Below the cell, kept inside the window (on a phone the stylesheet makes it a bottom sheet).
+    const width = menu.offsetWidth || 0;
+    const maxLeft = window.scrollX + document.documentElement.clientWidth - width - 8;
     menu.style.top = window.scrollY + r.bottom + 4 + "px";
-    menu.style.left = Math.max(8, window.scrollX + r.left - 40) + "px";
+    menu.style.left = Math.max(window.scrollX + 8, Math.min(window.scrollX + r.left - 40, maxLeft)) + "px";
   }
 
   // Keep the open menu true to its cell after live updates (or close it if the cell is gone).
@@ -250,7 +319,7 @@
     const cells = document.querySelectorAll(".cellbtn");
     if (!cells.length) return;
     let current = activeCell && document.getElementById(activeCell);
-    if (!current) current = cells[0];
+    if (!current || current.offsetParent === null) current = [...cells].find((c) => c.offsetParent !== null) || cells[0];
     cells.forEach((c) => c.setAttribute("tabindex", c === current ? "0" : "-1"));
   }
   document.addEventListener("focusin", (e) => {
@@ -258,11 +327,54 @@
       activeCell = e.target.id;
       rove();
     }
+    showWho(e.target.closest && e.target.closest(".cellbtn"));
+  });
+  document.addEventListener("focusout", () => showWho(null));
+
+  // Who proposed what, for a revealed cell: on focus (keyboard) or tap, not on hover only.
+  const whoPop = document.getElementById("who-pop");
+  function whoOf(cell) {
+    const td = cell && cell.closest("td");
+    const who = td && td.querySelector(".who");
+    return who ? who.textContent : "";
+  }
+  function showWho(cell) {
+    if (!whoPop) return;
+    const text = whoOf(cell);
+    if (!text || (menu && !menu.hidden)) { whoPop.hidden = true; return; }
+    whoPop.textContent = text;
+    whoPop.hidden = false;
+    const r = cell.getBoundingClientRect();
+    const left = Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - whoPop.offsetWidth - 8);
+    whoPop.style.top = window.scrollY + r.bottom + 4 + "px";
+    whoPop.style.left = Math.max(window.scrollX + 8, left) + "px";
+  }
+
+  // Phones show one phase at a time; the tabs above the matrix pick it.
+  let shownPhase = "0";
+  function showPhase() {
+    const wrap = document.querySelector(".matrix-wrap");
+    if (!wrap) return;
+    if (wrap.dataset.showPhase !== shownPhase) wrap.dataset.showPhase = shownPhase;
+    wrap.querySelectorAll("[data-phase-tab]").forEach((b) => {
+      b.setAttribute("aria-pressed", b.dataset.phaseTab === shownPhase ? "true" : "false");
+    });
+  }
+  document.addEventListener("click", (e) => {
+    const tab = e.target.closest && e.target.closest("[data-phase-tab]");
+    if (!tab) return;
+    shownPhase = tab.dataset.phaseTab;
+    showPhase();
+    rove();
   });
 
+  // A row's stops: its visible actions (history, spotlight), then its cells.
+  function stops(row) {
+    return [...row.querySelectorAll(".row-act, .cellbtn")].filter((el) => el.offsetParent !== null);
+  }
   function move(cell, dx, dy) {
     const row = cell.closest("tr");
-    const cells = [...row.querySelectorAll(".cellbtn")];
+    const cells = stops(row);
     const i = cells.indexOf(cell);
     if (dx) {
       const next = cells[i + dx];
@@ -273,7 +385,7 @@
     do { target = dy > 0 ? target.nextElementSibling : target.previousElementSibling; }
     while (target && !target.querySelector(".cellbtn"));
     if (target) {
-      const others = target.querySelectorAll(".cellbtn");
+      const others = stops(target);
       if (others[i]) others[i].focus();
     }
   }
@@ -281,6 +393,7 @@
   document.addEventListener("click", (e) => {
     const cell = e.target.closest(".cellbtn");
     if (cell && canEdit(cell)) { openMenu(cell); return; }
+    if (cell) { showWho(cell); return; } // a revealed cell someone may not edit: who said what
     const toggle = e.target.closest("[data-toggle]");
     if (toggle && menuCell) {
       const cellNow = document.getElementById(menuCell);
@@ -315,10 +428,26 @@
 
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape") { closeMenu(true); closeDrawer(); return; }
-    const cell = e.target.closest && e.target.closest(".cellbtn");
+    // With the menu open, its letter keys (and Delete) act on the menu's cell, as it says.
+    if (menuCell && e.target.closest && e.target.closest("#cell-menu") && !(e.ctrlKey || e.metaKey || e.altKey)) {
+      const cellNow = document.getElementById(menuCell);
+      const key = e.key.length === 1 ? e.key.toUpperCase() : "";
+      if (cellNow && key && menu.dataset.letters.includes(key) && canEdit(cellNow)) {
+        e.preventDefault();
+        setCell(cellNow, toggled(lettersOf(cellNow), key));
+        syncMenu();
+      } else if (cellNow && (e.key === "Delete" || e.key === "Backspace") && canEdit(cellNow)) {
+        e.preventDefault();
+        setCell(cellNow, "");
+        closeMenu(true);
+      }
+      return;
+    }
+    const cell = e.target.closest && e.target.closest(".cellbtn, .row-act");
     if (!cell || e.ctrlKey || e.metaKey || e.altKey) return;
     const keys = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
     if (keys[e.key]) { e.preventDefault(); move(cell, ...keys[e.key]); return; }
+    if (!cell.classList.contains("cellbtn")) return;
     if (!canEdit(cell)) return;
     const letter = e.key.length === 1 ? e.key.toUpperCase() : "";
     if (letter && menu.dataset.letters.includes(letter)) {
@@ -334,14 +463,19 @@
   document.addEventListener("scroll", (e) => {
     if (e.target === matrixScroller()) placeMenu();
   }, true);
-  document.addEventListener("lockstep:applied", () => { syncMenu(); rove(); });
-  document.addEventListener("htmx:afterSettle", () => { syncMenu(); rove(); });
+  document.addEventListener("lockstep:applied", () => { showPhase(); syncMenu(); rove(); });
+  document.addEventListener("htmx:afterSettle", () => { showPhase(); syncMenu(); rove(); });
   document.addEventListener("htmx:oobAfterSwap", rove);
+  document.addEventListener("lockstep:morphed", () => { showPhase(); syncMenu(); rove(); showPresence(); });
 
   // ---------- spotlight and timebox -----------------------------------------------------
   // The spotlight element says which activity is in focus and when the timebox ends (server
   // time); every screen scrolls to it when it changes and counts down from the same deadline.
   let spotted = null;
+  function busy() {
+    const el = document.activeElement;
+    return (menu && !menu.hidden) || (el && isTextField(el)) || document.querySelector("details.act-more[open]") !== null;
+  }
   let skew = 0;
   let skewFrom = null;
   function followSpotlight() {
@@ -357,7 +491,9 @@
       const row = document.getElementById("row-" + id);
       if (row) {
         row.classList.add("spotlit");
-        if (id !== spotted) row.scrollIntoView({ block: "center", behavior: "smooth" });
+        // Follow the spotlight, unless that would pull the page from under someone who is
+        // typing or has the cell menu open (the bar above the matrix names the row anyway).
+        if (id !== spotted && !busy()) row.scrollIntoView({ block: "center", behavior: "smooth" });
       }
     }
     spotted = id;
@@ -374,24 +510,8 @@
   }
   setInterval(tick, 1000);
   document.addEventListener("lockstep:applied", followSpotlight);
+  document.addEventListener("lockstep:morphed", followSpotlight);
   document.addEventListener("htmx:afterSettle", followSpotlight);
-
-  // Disclosure panels stay as the person left them when live updates re-render them.
-  const openPanels = new Set();
-  document.addEventListener("toggle", (e) => {
-    const el = e.target;
-    if (!el.matches || !el.matches("details[data-keep-open]") || !el.id) return;
-    if (el.open) openPanels.add(el.id); else openPanels.delete(el.id);
-  }, true);
-  function restoreOpen() {
-    openPanels.forEach((id) => {
-      const el = document.getElementById(id);
-      if (el && !el.open) el.open = true;
-    });
-  }
-  document.addEventListener("htmx:afterSettle", restoreOpen);
-  document.addEventListener("htmx:oobAfterSwap", restoreOpen);
-  document.addEventListener("lockstep:applied", restoreOpen);
 
   // Forms marked data-reset-on-success empty themselves after a successful request.
   document.addEventListener("htmx:afterRequest", (e) => {
@@ -409,6 +529,7 @@
     if (e.target.matches && e.target.matches("input[data-copy]")) e.target.select();
   });
 
+  showPhase();
   rove();
   followSpotlight();
   connect();

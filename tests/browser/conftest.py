@@ -44,3 +44,16 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def room_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real uvicorn on a SQLite file of its own, for the screens of the room (what they
+    look like does not depend on the database; the behaviour suites run on both)."""
+    from tests.harness import migrate, run_server
+
+    tmp = tmp_path_factory.mktemp("room")
+    url = f"sqlite:///{tmp / 'room.db'}"
+    migrate(url)
+    with run_server(url, tmp) as srv:
+        yield srv
