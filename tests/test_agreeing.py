@@ -3,6 +3,8 @@ re-votes, and ties left for people."""
 
 from __future__ import annotations
 
+import re
+
 from tests.helpers import auth, join, make_board, state
 from tests.workshop_helpers import ACTS, move, propose, start, workshop
 
@@ -154,3 +156,38 @@ def test_majority_ties_are_left_for_people(client):
     assert r.status_code == 409
     assert state(client, board, board.facilitator)["cells"] == []
     assert workshop(client, board, ana)["agreed"] == []
+
+
+def unanimous_button(client, board) -> int:
+    page = client.get(f"/boards/{board.id}/live", headers=auth(board.facilitator)).text
+    return int(re.search(r"Accept all unanimous \((\d+)\)", page).group(1))
+
+
+def test_unanimous_count_is_what_accepting_accepts(client):
+    board = make_board(
+        client, activities=[{"name": "Pricing"}, {"name": "Positioning"}, {"name": "Naming"}]
+    )
+    start(client, board)
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    for tok in (ana, ben):
+        for phase in ("Build", "Launch"):
+            propose(client, board, tok, "Pricing", phase, "PM", "OD")
+        propose(client, board, tok, "Naming", "Launch", "PMM", "OD")
+    propose(client, board, ana, "Positioning", "Launch", "PMM", "OD")  # one voter of two
+    move(client, board, "reveal")
+    naming = board.activity("Naming")
+    r = client.post(
+        f"/api/boards/{board.id}/activities/{naming}/revote", headers=auth(board.facilitator)
+    )
+    assert r.status_code == 200
+    for tok in (ana, ben):  # unanimous again, but still hidden in its re-vote
+        propose(client, board, tok, "Naming", "Launch", "PMM", "OD")
+    before = unanimous_button(client, board)
+    r = client.post(f"/api/boards/{board.id}/accept", headers=auth(board.facilitator), json={})
+    assert r.status_code == 200, r.text
+    agreed = workshop(client, board, ana)["agreed"]
+    assert before == len(agreed) == 2
+    assert {a for a, _ in agreed} == {board.activity("Pricing")}
+    assert unanimous_button(client, board) == 0
+    r = client.post(f"/api/boards/{board.id}/accept", headers=auth(board.facilitator), json={})
+    assert r.status_code == 409

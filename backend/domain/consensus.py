@@ -95,6 +95,25 @@ def group_views(
     return out
 
 
+def acceptable_unanimous(
+    groups: Mapping[tuple[Id, Id], GroupView],
+    agreed: Container[tuple[Id, Id]],
+    revoting: Container[Id],
+    min_voters: int = 1,
+) -> list[tuple[Id, Id]]:
+    """The (activity, phase) pairs "Accept all unanimous" takes: everyone who voted agrees,
+    at least ``min_voters`` voted, not agreed yet and not being re-voted. The button's count
+    and the accept itself both use this, so the count is what accepting accepts."""
+    return [
+        (a, p)
+        for (a, p), g in groups.items()
+        if g.unanimous
+        and len(g.voters) >= min_voters
+        and (a, p) not in agreed
+        and a not in revoting
+    ]
+
+
 def disagreement(groups: Iterable[GroupView]) -> float:
     """0 (everyone agrees) .. <1: mean over voted cells of the share not behind the top value."""
     shares = [s.share for g in groups for s in g.cells.values() if s.total]

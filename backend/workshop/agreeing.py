@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
 from backend.changes import service as changes
+from backend.domain.consensus import acceptable_unanimous
 from backend.errors import Conflict, Invalid
 from backend.participants.models import Participant
 from backend.security import Access
@@ -146,7 +147,12 @@ def accept(
     people = session.exec(
         select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
     ).one()
-    min_voters = r.min_voters(people)
+    # One rule for "everyone agrees", shared with the button's count.
+    unanimous = set(
+        acceptable_unanimous(
+            groups, agreed if activity_id is None else (), revoting, r.min_voters(people)
+        )
+    )
     taken, tied = [], []
     accepted: dict[str, dict[str, str]] = {}  # "activity:phase" -> function -> slots
     names = {
@@ -161,7 +167,7 @@ def accept(
         if activity_id is None and (a, p) in agreed:
             continue
         if use == "unanimous":
-            values = g.consensus() if len(g.voters) >= min_voters else None
+            values = g.consensus() if (a, p) in unanimous else None
         elif any(s.majority is None for s in g.cells.values()):
             tied += [names.get(f, str(f)) for f, s in g.cells.items() if s.majority is None]
             values = None  # a tie is for people to settle, not for arithmetic

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.boards.models import Activity, Board
-from backend.domain.consensus import GroupView, HotItem, group_views
+from backend.domain.consensus import GroupView, HotItem, acceptable_unanimous, group_views
 from backend.participants.models import Participant
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
@@ -81,10 +81,11 @@ class WorkshopView:
         return r.LABELS[self.round] if self.is_workshop else "Free mode"
 
     def unanimous_open(self) -> int:
-        return sum(
-            1
-            for k, g in self.groups.items()
-            if g.unanimous and k not in self.agreed and k[0] not in self.revoting
+        """How many pairs "Accept all unanimous" would agree now."""
+        return len(
+            acceptable_unanimous(
+                self.groups, self.agreed, self.revoting, r.min_voters(len(self.progress))
+            )
         )
 
 

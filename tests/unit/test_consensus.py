@@ -3,7 +3,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backend.domain.consensus import Spread, disagreement, group_views, hot_list
+from backend.domain.consensus import (
+    Spread,
+    acceptable_unanimous,
+    disagreement,
+    group_views,
+    hot_list,
+)
 from backend.domain.frameworks import ODCI
 
 NAMES = {1: "Ana", 2: "Ben", 3: "Cy", 10: "PM", 11: "PMM"}
@@ -112,3 +118,18 @@ def test_consensus_properties(props):
 def test_empty_spread():
     s = Spread()
     assert s.total == 0 and s.majority is None and s.share == 1.0
+
+
+def test_acceptable_unanimous_needs_enough_voters_and_skips_agreed_and_revoted():
+    props = {}
+    for person in (1, 2):
+        for a in ("Pricing", "Naming"):
+            props[(person, a, "Launch", 10)] = "OD"
+        props[(person, "Pricing", "Build", 10)] = "OD"
+    props[(1, "Solo", "Launch", 10)] = "OD"  # one voter
+    props[(1, "Split", "Launch", 10)] = "O"
+    props[(2, "Split", "Launch", 10)] = "D"
+    groups = group_views(props, FUNCS, NAMES)
+    take = acceptable_unanimous(groups, {("Pricing", "Build")}, {"Naming"}, min_voters=2)
+    assert take == [("Pricing", "Launch")]
+    assert ("Solo", "Launch") in acceptable_unanimous(groups, (), (), min_voters=1)
