@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.helpers import auth, join, make_board, state
+from tests.helpers import auth, join, make_board, state, text_of
 from tests.workshop_helpers import ACTS, move, propose, start, workshop
 
 
@@ -24,6 +24,8 @@ def test_accept_unanimous_majority_and_agree_cells(client):
     move(client, board, "reveal")
     w = workshop(client, board, board.facilitator)
     assert [h["activity_id"] for h in w["hot_list"]] == [board.activity("Positioning")]
+    page = text_of(client.get(f"/boards/{board.id}/live", headers=auth(ana)).text)
+    assert "% disagreement: the share of this activity's voted cells not behind" in page
     assert (
         client.post(f"/api/boards/{board.id}/accept", headers=auth(ana), json={}).status_code == 403
     )

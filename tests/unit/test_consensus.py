@@ -133,3 +133,43 @@ def test_acceptable_unanimous_needs_enough_voters_and_skips_agreed_and_revoted()
     take = acceptable_unanimous(groups, {("Pricing", "Build")}, {"Naming"}, min_voters=2)
     assert take == [("Pricing", "Launch")]
     assert ("Solo", "Launch") in acceptable_unanimous(groups, (), (), min_voters=1)
+
+
+def test_agreed_pairs_count_as_settled_cells_in_the_score():
+    props = {
+        (1, "A", "P", 10): "O",
+        (2, "A", "P", 10): "D",  # disputed: half the voters behind the top value
+        (1, "A", "Q", 10): "O",
+        (2, "A", "Q", 10): "D",
+    }
+    groups = group_views(props, FUNCS, NAMES)
+    (item,) = hot_list(ODCI, ["A"], ["P", "Q"], groups, NAMES)
+    # 4 voted cells (2 functions x 2 phases); PM is split half and half in each phase.
+    assert item.score == 0.25
+    (item,) = hot_list(ODCI, ["A"], ["P", "Q"], groups, NAMES, agreed={("A", "P")})
+    assert item.score == 0.125  # the old measure, over open phases only, said 0.25
+
+
+pairs = st.tuples(st.sampled_from(["A", "B"]), st.sampled_from(["P", "Q", "R"]))
+room = st.dictionaries(
+    st.tuples(
+        st.sampled_from([1, 2, 3]),
+        st.sampled_from(["A", "B"]),
+        st.sampled_from(["P", "Q", "R"]),
+        st.sampled_from(FUNCS),
+    ),
+    st.sampled_from(["O", "D", "C", "OD", ""]),
+)
+
+
+@given(room, st.sets(pairs), pairs)
+def test_agreeing_another_pair_never_raises_a_score(props, agreed, extra):
+    groups = group_views(props, FUNCS, NAMES)
+
+    def scores(agreed_pairs):
+        hot = hot_list(ODCI, ["A", "B"], ["P", "Q", "R"], groups, NAMES, agreed=agreed_pairs)
+        return {h.activity: h.score for h in hot}
+
+    before, after = scores(agreed), scores(agreed | {extra})
+    for activity in ("A", "B"):
+        assert after.get(activity, 0) <= before.get(activity, 0)
