@@ -98,3 +98,29 @@ def test_next_review_shows_what_changed_since_last_quarter(client):
     assert (
         "Pricing · Launch: Owner PMM → nobody; Driver PMM → nobody; Consulted nobody → PMM" in page
     )
+
+
+def test_a_review_defaults_to_the_quarter_after_the_one_it_reviews(client):
+    board = make_board(client, **ACTS)
+    tok = board.facilitator
+    for label in ("2026-Q3", "2026-Q4"):
+        r = client.post(
+            f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": label}
+        )
+        assert r.status_code == 201, r.text
+    # Reviewing 2026-Q3: 2026-Q4 is taken in the lineage already, so the next free quarter.
+    nxt = client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(tok)).json()
+    ntok = nxt["facilitator_token"]
+    for to in ("propose", "reveal"):
+        client.post(f"/api/boards/{nxt['id']}/round", headers=auth(ntok), json={"to": to})
+    page = client.get(f"/boards/{nxt['id']}/live", headers=auth(ntok)).text
+    assert 'name="label" value="2027-Q1"' in page
+    r = client.post(f"/api/boards/{nxt['id']}/versions", headers=auth(ntok), json={})
+    assert r.status_code == 201 and r.json()["label"] == "2027-Q1"
+    # The review of that one: the quarter after it.
+    last = client.post(f"/api/boards/{nxt['id']}/versions/1/next", headers=auth(ntok)).json()
+    ltok = last["facilitator_token"]
+    for to in ("propose", "reveal"):
+        client.post(f"/api/boards/{last['id']}/round", headers=auth(ltok), json={"to": to})
+    r = client.post(f"/api/boards/{last['id']}/versions", headers=auth(ltok), json={})
+    assert r.status_code == 201 and r.json()["label"] == "2027-Q2"

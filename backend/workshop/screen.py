@@ -22,6 +22,7 @@ from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
 from backend.workshop import rounds as r
 from backend.workshop.models import Proposal, Version
+from backend.workshop.publishing import default_label
 from backend.workshop.queries import WorkshopView, load_workshop
 
 
@@ -32,6 +33,7 @@ class Screen:
     role: str | None = None
     own_view: bool = False  # a participant proposing: ``v`` holds their proposals and checks
     since: tuple[str, Comparison] | None = None  # (last version's label, what changed since)
+    review_label: str = ""  # in a review: the default label of the version it will publish
 
     @cached_property
     def function_ids(self) -> list[int]:
@@ -156,7 +158,8 @@ def load_screen(
         )
     # "What changed since last version" compares with what this screen shows.
     since = _since_last_version(session, board, view) if board.parent_version_id else None
-    return Screen(view, w, role, own_view=own_view, since=since)
+    label = default_label(session, board) if since and not cells_only else ""
+    return Screen(view, w, role, own_view=own_view, since=since, review_label=label)
 
 
 def _count_changes(session: Session, board, cells: dict, w: WorkshopView) -> None:  # type: ignore[no-untyped-def]
