@@ -24,6 +24,7 @@ from backend.workshop import rounds as r
 from backend.workshop.models import Proposal, Version
 from backend.workshop.publishing import default_label
 from backend.workshop.queries import WorkshopView, load_workshop
+from backend.workshop.snapshot import settled_pairs
 
 
 @dataclass
@@ -79,9 +80,20 @@ class Screen:
     def agreed(self, a: int, p: int) -> bool:
         return (a, p) in self.w.agreed
 
+    @cached_property
+    def settled(self) -> set[tuple[int, int]]:
+        """Pairs that count as agreed, with a review's unchanged pairs from last version."""
+        since = self.since[1] if self.since and not self.own_view else None
+        return settled_pairs(self.v, self.w.agreed, since)
+
     @property
     def agreed_count(self) -> tuple[int, int]:
-        return len(self.w.agreed), len(self.v.activities) * len(self.v.phases)
+        return len(self.settled), len(self.v.activities) * len(self.v.phases)
+
+    @property
+    def carried_count(self) -> int:
+        """Of ``agreed_count``, the pairs agreed in last version and unchanged since."""
+        return len(self.settled - self.w.agreed)
 
     @property
     def hot(self):  # type: ignore[no-untyped-def]
