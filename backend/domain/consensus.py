@@ -67,6 +67,35 @@ class GroupView:
         return {f: s.majority for f, s in self.cells.items() if s.majority}
 
 
+@dataclass(frozen=True)
+class RowOption:
+    """One whole row voters proposed for an activity in a phase, and who proposed it."""
+
+    voters: tuple[str, ...]
+    row: tuple[tuple[Id, str], ...]  # (function, slots) in the group's function order
+
+
+def tied(group: GroupView) -> bool:
+    """Some function has votes but no value with strictly the most of them."""
+    return any(s.votes and s.majority is None for s in group.cells.values())
+
+
+def row_options(group: GroupView) -> list[RowOption]:
+    """The distinct whole rows the voters proposed, most backed first: what a tie can be
+    settled with in one click."""
+    rows: dict[str, dict[Id, str]] = {name: {} for name in group.voters}
+    for f, spread in group.cells.items():
+        for value, names in spread.votes:
+            for name in names:
+                rows.setdefault(name, {})[f] = value
+    by_row: dict[tuple[tuple[Id, str], ...], list[str]] = {}
+    for name in group.voters:
+        row = tuple((f, rows[name].get(f, "")) for f in group.cells)
+        by_row.setdefault(row, []).append(name)
+    options = [RowOption(tuple(names), row) for row, names in by_row.items()]
+    return sorted(options, key=lambda o: -len(o.voters))
+
+
 def group_views(
     proposals: Mapping[tuple[Id, Id, Id, Id], str],
     functions: Iterable[Id],

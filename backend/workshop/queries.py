@@ -17,12 +17,25 @@ from backend.workshop.precheck import PrecheckView, load_precheck
 from backend.workshop.precheck import applies as precheck_applies
 
 
-def consensus_groups(session: Session, board: Board) -> dict[tuple[int, int], GroupView]:
-    """Every participant's proposals, grouped (server-side only; reveal decides who sees it)."""
+def voter_names(session: Session, board: Board) -> dict[int, str]:
+    """Participant id -> the name their votes go by. Same display names are told apart by
+    id, so one person's vote never merges with another's."""
     people = {
         p.id: p.name
         for p in session.exec(select(Participant).where(Participant.board_id == board.id))
     }
+    seen: dict[str, int] = {}
+    names = {}
+    for pid, name in sorted(people.items()):
+        seen[name] = seen.get(name, 0) + 1
+        names[pid] = name if seen[name] == 1 else f"{name} ({seen[name]})"
+    return names
+
+
+def consensus_groups(
+    session: Session, board: Board, names: dict[int, str] | None = None
+) -> dict[tuple[int, int], GroupView]:
+    """Every participant's proposals, grouped (server-side only; reveal decides who sees it)."""
     from backend.boards.models import TeamFunction
 
     functions = [
@@ -32,13 +45,7 @@ def consensus_groups(session: Session, board: Board) -> dict[tuple[int, int], Gr
         (p.participant_id, p.activity_id, p.phase_id, p.function_id): p.slots
         for p in session.exec(select(Proposal).where(Proposal.board_id == board.id))
     }
-    # Same display names are told apart by id, so one person's vote never merges with another's.
-    seen: dict[str, int] = {}
-    names = {}
-    for pid, name in sorted(people.items()):
-        seen[name] = seen.get(name, 0) + 1
-        names[pid] = name if seen[name] == 1 else f"{name} ({seen[name]})"
-    return group_views(proposals, functions, names)
+    return group_views(proposals, functions, names or voter_names(session, board))
 
 
 @dataclass
@@ -65,6 +72,7 @@ class WorkshopView:
     versions: list[Version] = field(default_factory=list)
     spotlight: Activity | None = None
     revoting: set[int] = field(default_factory=set)
+    voter_ids: dict[str, int] = field(default_factory=dict)  # name in ``groups`` -> id
     precheck: PrecheckView | None = None  # workshops only
     reviews: list[tuple[Board, str]] = field(default_factory=list)  # (review, version label)
 
@@ -118,8 +126,12 @@ def load_workshop(
         for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
     }
     if w.revealed:
+        names = voter_names(session, board)
+        w.voter_ids = {name: pid for pid, name in names.items()}
         w.groups = {
-            k: g for k, g in consensus_groups(session, board).items() if k[0] not in w.revoting
+            k: g
+            for k, g in consensus_groups(session, board, names).items()
+            if k[0] not in w.revoting
         }
     return w
 

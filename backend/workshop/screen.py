@@ -13,8 +13,9 @@ from functools import cached_property
 
 from sqlmodel import Session, select
 
+from backend.boards.models import Phase
 from backend.boards.queries import MatrixView, load_matrix
-from backend.domain.consensus import Spread, hot_list
+from backend.domain.consensus import RowOption, Spread, hot_list, row_options, tied
 from backend.domain.rules import check_board
 from backend.exports.json_export import to_dict
 from backend.history.compare import Comparison
@@ -57,6 +58,25 @@ class Screen:
     def spread(self, a: int, p: int, f: int) -> Spread | None:
         g = self.w.groups.get((a, p))
         return g.cells.get(f) if g else None
+
+    def ties(self, a: int) -> list[tuple[Phase, list[tuple[RowOption, list[int]]]]]:
+        """For each phase where activity ``a`` is tied and not agreed: the phase, and each
+        whole row proposed there with the ids of who proposed it (to take it in one click)."""
+        out = []
+        for phase in self.v.phases:
+            g = self.w.groups.get((a, phase.id))
+            if g is None or not tied(g) or self.agreed(a, phase.id):
+                continue
+            ids = self.w.voter_ids
+            out.append(
+                (phase, [(o, [ids[n] for n in o.voters if n in ids]) for o in row_options(g)])
+            )
+        return out
+
+    def row_label(self, option: RowOption) -> str:
+        """E.g. "PM: O, PMM: D" ("–" for no role)."""
+        fw, names = self.v.framework, self.v.names
+        return ", ".join(f"{names.get(f, f)}: {fw.to_letters(v) or '–'}" for f, v in option.row)
 
     def voters(self, a: int, p: int) -> int:
         g = self.w.groups.get((a, p))

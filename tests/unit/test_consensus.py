@@ -4,11 +4,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backend.domain.consensus import (
+    RowOption,
     Spread,
     acceptable_unanimous,
     disagreement,
     group_views,
     hot_list,
+    row_options,
+    tied,
 )
 from backend.domain.frameworks import ODCI
 
@@ -173,3 +176,21 @@ def test_agreeing_another_pair_never_raises_a_score(props, agreed, extra):
     before, after = scores(agreed), scores(agreed | {extra})
     for activity in ("A", "B"):
         assert after.get(activity, 0) <= before.get(activity, 0)
+
+
+def test_a_tie_offers_each_voters_whole_row():
+    props = {
+        (1, "A", "P", 10): "O",
+        (1, "A", "P", 11): "D",
+        (2, "A", "P", 10): "D",
+        (2, "A", "P", 11): "O",
+        (3, "A", "Q", 10): "OD",
+        (1, "A", "Q", 10): "OD",
+    }
+    groups = group_views(props, FUNCS, NAMES)
+    assert tied(groups[("A", "P")]) and not tied(groups[("A", "Q")])
+    assert row_options(groups[("A", "P")]) == [
+        RowOption(("Ana",), ((10, "O"), (11, "D"))),
+        RowOption(("Ben",), ((10, "D"), (11, "O"))),
+    ]
+    assert row_options(groups[("A", "Q")]) == [RowOption(("Ana", "Cy"), ((10, "OD"), (11, "")))]
