@@ -3,8 +3,10 @@ lists what changed since."""
 
 from __future__ import annotations
 
-from tests.helpers import auth, join, make_board
-from tests.workshop_helpers import ACTS
+import html
+
+from tests.helpers import auth, join, make_board, text_of
+from tests.workshop_helpers import ACTS, move, propose, start
 
 
 def test_next_review_starts_from_what_was_agreed(client):
@@ -98,3 +100,89 @@ def test_next_review_shows_what_changed_since_last_quarter(client):
     assert (
         "Pricing · Launch: Owner PMM → nobody; Driver PMM → nobody; Consulted nobody → PMM" in page
     )
+
+
+def test_a_review_defaults_to_the_quarter_after_the_one_it_reviews(client):
+    board = make_board(client, **ACTS)
+    tok = board.facilitator
+    for label in ("2026-Q3", "2026-Q4"):
+        r = client.post(
+            f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": label}
+        )
+        assert r.status_code == 201, r.text
+    # Reviewing 2026-Q3: 2026-Q4 is taken in the lineage already, so the next free quarter.
+    nxt = client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(tok)).json()
+    ntok = nxt["facilitator_token"]
+    for to in ("propose", "reveal"):
+        client.post(f"/api/boards/{nxt['id']}/round", headers=auth(ntok), json={"to": to})
+    page = client.get(f"/boards/{nxt['id']}/live", headers=auth(ntok)).text
+    assert 'name="label" value="2027-Q1"' in page
+    r = client.post(f"/api/boards/{nxt['id']}/versions", headers=auth(ntok), json={})
+    assert r.status_code == 201 and r.json()["label"] == "2027-Q1"
+    # The review of that one: the quarter after it.
+    last = client.post(f"/api/boards/{nxt['id']}/versions/1/next", headers=auth(ntok)).json()
+    ltok = last["facilitator_token"]
+    for to in ("propose", "reveal"):
+        client.post(f"/api/boards/{last['id']}/round", headers=auth(ltok), json={"to": to})
+    r = client.post(f"/api/boards/{last['id']}/versions", headers=auth(ltok), json={})
+    assert r.status_code == 201 and r.json()["label"] == "2027-Q2"
+
+
+def test_a_review_counts_pairs_agreed_last_version_and_unchanged_as_agreed(client):
+    board = make_board(client, **ACTS)  # 2 activities x 4 phases
+    tok = board.facilitator
+    start(client, board)
+    ana = join(client, board, "Ana", "PM")
+    for activity in ("Pricing", "Positioning"):
+        for phase in ("Discover", "Build", "Launch", "Grow"):
+            if (activity, phase) != ("Positioning", "Grow"):  # nobody proposes this one
+                propose(client, board, ana, activity, phase, "PM", "OD")
+    move(client, board, "reveal")
+    assert (
+        client.post(f"/api/boards/{board.id}/accept", headers=auth(tok), json={}).status_code == 200
+    )
+    v1 = client.post(
+        f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "2026-Q3"}
+    )
+    assert v1.json()["open_items"] == 1
+    nxt = client.post(f"/api/boards/{board.id}/versions/1/next", headers=auth(tok)).json()
+    nid, ntok = nxt["id"], nxt["facilitator_token"]
+    ids = {
+        x["name"]: x["id"]
+        for d in [client.get(f"/api/boards/{nid}", headers=auth(ntok)).json()]
+        for x in d["phases"] + d["functions"] + d["activities"]
+    }
+    for to in ("propose", "reveal"):
+        client.post(f"/api/boards/{nid}/round", headers=auth(ntok), json={"to": to})
+    page = text_of(client.get(f"/boards/{nid}/live", headers=auth(ntok)).text)
+    assert "7 of 8 activity·phase pairs agreed (7 as in 2026-Q3, unchanged)" in page
+    # Pricing · Launch changes; its agreement is then undone by a re-vote of Pricing.
+    r = client.put(
+        f"/api/boards/{nid}/cells",
+        headers=auth(ntok),
+        json={
+            "activity_id": ids["Pricing"],
+            "phase_id": ids["Launch"],
+            "function_id": ids["PMM"],
+            "letters": "C",
+        },
+    )
+    assert r.status_code == 200, r.text
+    for action in ("revote", "reveal"):
+        r = client.post(
+            f"/api/boards/{nid}/activities/{ids['Pricing']}/{action}", headers=auth(ntok)
+        )
+        assert r.status_code == 200, r.text
+    page = text_of(client.get(f"/boards/{nid}/live", headers=auth(ntok)).text)
+    assert "6 of 8 activity·phase pairs agreed" in page
+    assert "2 activity·phase pairs are not agreed yet" in html.unescape(
+        client.get(f"/boards/{nid}/live", headers=auth(ntok)).text
+    )
+    v2 = client.post(f"/api/boards/{nid}/versions", headers=auth(ntok), json={})
+    assert v2.status_code == 201 and v2.json()["open_items"] == 2
+    viewer = v2.json()["viewer_url"].split("/v/")[1]
+    snap = client.get(f"/api/view/{viewer}").json()
+    assert sorted((i["activity"], i["phase"], i["reason"]) for i in snap["open_items"]) == [
+        ("Positioning", "Grow", "not agreed"),
+        ("Pricing", "Launch", "not agreed"),
+    ]

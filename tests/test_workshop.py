@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.helpers import auth, join, make_board, state
+from tests.helpers import auth, join, make_board, state, text_of
 from tests.workshop_helpers import ACTS, HX, matrix_of, move, propose, start, workshop
 
 
@@ -49,6 +49,9 @@ def test_nothing_private_reaches_another_participant_before_the_reveal(client):
         assert "slots" not in c["data"] and "letters" not in c["data"], c
     page = client.get(f"/j/{board.join}", cookies={f"lockstep_p{board.id}": ben}).text
     fragment = client.get(f"/boards/{board.id}/live", headers=auth(ben)).text
+    said = text_of(fragment)
+    assert "Ana 2 of 16 · filling…" in said and "Ben 0 of 16 · filling…" in said
+    assert "0 of 16 cells filled" in said  # Ben's own line
     exports = client.get(f"/api/boards/{board.id}/export.json", headers=auth(ben)).text
     exports += client.get(f"/api/boards/{board.id}/export.csv", headers=auth(ben)).text
     for body in (page, fragment):
@@ -149,6 +152,8 @@ def test_ready_marks_and_auto_reveal(client):
     )
     assert workshop(client, board, ben)["round"] == "propose"
     assert [p["ready"] for p in workshop(client, board, ben)["progress"]] == [True, False]
+    said = text_of(client.get(f"/boards/{board.id}/live", headers=auth(ben)).text)
+    assert "Ana 0 of 16 · ready" in said and "Ben 0 of 16 · filling…" in said
     assert (
         client.put(
             f"/api/boards/{board.id}/ready", headers=auth(ben), json={"ready": True}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from backend.domain.consensus import Spread
+from backend.domain.consensus import Spread, tied
 from backend.domain.frameworks import SLOTS
 
 
@@ -85,6 +85,17 @@ def status_cell(screen, activity, phase, index: int = 0) -> Markup:  # type: ign
     if w.is_workshop and w.round not in ("setup", "propose"):
         if agreed:
             extra = '<span class="agreed-mark" title="Agreed">agreed</span>'
+        elif screen.voters(a, p) and a not in w.revoting and tied(w.groups[(a, p)]):
+            # No majority to take: the discussion panel offers each side in one click.
+            label = escape(
+                f"A tie for {activity.name} in {phase.name}: spotlight it to pick a side"
+            )
+            extra = (
+                f'<button type="button" class="small facilitator-only accept-btn" '
+                f'hx-post="/boards/{screen.v.board.id}/spotlight" '
+                f"hx-vals='{{\"activity_id\": {a}}}' "
+                f'hx-swap="none" title="A tie: spotlight it to take one side" aria-label="{label}">tie…</button>'
+            )
         elif screen.voters(a, p) and a not in w.revoting:
             label = escape(f"Accept majority for {activity.name} in {phase.name}")
             extra = (

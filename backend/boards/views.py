@@ -80,7 +80,7 @@ def screen_context(request: Request, screen: Screen, access: Access) -> dict[str
         "labels": rounds.LABELS,
         "forward": rounds.FORWARD.get(board.round) if board.mode == rounds.WORKSHOP else None,
         "back": rounds.BACK.get(board.round) if board.mode == rounds.WORKSHOP else None,
-        "default_label": rounds.quarter_label(),
+        "default_label": screen.review_label or rounds.quarter_label(),
         "base_url": base_url(request),
     }
 

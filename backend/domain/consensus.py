@@ -67,6 +67,35 @@ class GroupView:
         return {f: s.majority for f, s in self.cells.items() if s.majority}
 
 
+@dataclass(frozen=True)
+class RowOption:
+    """One whole row voters proposed for an activity in a phase, and who proposed it."""
+
+    voters: tuple[str, ...]
+    row: tuple[tuple[Id, str], ...]  # (function, slots) in the group's function order
+
+
+def tied(group: GroupView) -> bool:
+    """Some function has votes but no value with strictly the most of them."""
+    return any(s.votes and s.majority is None for s in group.cells.values())
+
+
+def row_options(group: GroupView) -> list[RowOption]:
+    """The distinct whole rows the voters proposed, most backed first: what a tie can be
+    settled with in one click."""
+    rows: dict[str, dict[Id, str]] = {name: {} for name in group.voters}
+    for f, spread in group.cells.items():
+        for value, names in spread.votes:
+            for name in names:
+                rows.setdefault(name, {})[f] = value
+    by_row: dict[tuple[tuple[Id, str], ...], list[str]] = {}
+    for name in group.voters:
+        row = tuple((f, rows[name].get(f, "")) for f in group.cells)
+        by_row.setdefault(row, []).append(name)
+    options = [RowOption(tuple(names), row) for row, names in by_row.items()]
+    return sorted(options, key=lambda o: -len(o.voters))
+
+
 def group_views(
     proposals: Mapping[tuple[Id, Id, Id, Id], str],
     functions: Iterable[Id],
@@ -95,10 +124,38 @@ def group_views(
     return out
 
 
-def disagreement(groups: Iterable[GroupView]) -> float:
-    """0 (everyone agrees) .. <1: mean over voted cells of the share not behind the top value."""
-    shares = [s.share for g in groups for s in g.cells.values() if s.total]
-    return round(1 - sum(shares) / len(shares), 4) if shares else 0.0
+def acceptable_unanimous(
+    groups: Mapping[tuple[Id, Id], GroupView],
+    agreed: Container[tuple[Id, Id]],
+    revoting: Container[Id],
+    min_voters: int = 1,
+) -> list[tuple[Id, Id]]:
+    """The (activity, phase) pairs "Accept all unanimous" takes: everyone who voted agrees,
+    at least ``min_voters`` voted, not agreed yet and not being re-voted. The button's count
+    and the accept itself both use this, so the count is what accepting accepts."""
+    return [
+        (a, p)
+        for (a, p), g in groups.items()
+        if g.unanimous
+        and len(g.voters) >= min_voters
+        and (a, p) not in agreed
+        and a not in revoting
+    ]
+
+
+def disagreement(groups: Iterable[GroupView], *, settled: Iterable[GroupView] = ()) -> float:
+    """How disputed an activity still is: 0 (nothing disputed) .. <1.
+
+    Every voted cell (a function in a group someone voted on) counts once in the
+    denominator, in open and ``settled`` (agreed) groups alike. Each voted cell of an open
+    group adds the share of its voters not behind its most common value (0 when unanimous);
+    a settled group adds nothing. So agreeing a pair can only lower the score, never raise
+    it, and with nothing settled this is the mean share not behind the top value.
+    """
+    open_ = [s.share for g in groups for s in g.cells.values() if s.total]
+    done = sum(1 for g in settled for s in g.cells.values() if s.total)
+    cells = len(open_) + done
+    return round(sum(1 - x for x in open_) / cells, 4) if cells else 0.0
 
 
 @dataclass(frozen=True)
@@ -121,11 +178,14 @@ def hot_list(
 ) -> list[HotItem]:
     """Activities still to settle, hottest first: disagreement, ties, rule breaks in the
     majority view and (with ``current``, e.g. last quarter's values in a review) cells the
-    room proposes to change. Agreed activity·phase pairs are settled and left out."""
+    room proposes to change. Agreed activity·phase pairs are settled: they add no ties,
+    breaks or changes, and count as undisputed cells in the score (``disagreement``)."""
     phases = list(phases)
     items = []
     for a in activities:
-        mine = [g for p in phases if (g := groups.get((a, p))) and (a, p) not in agreed]
+        voted = [(p, g) for p in phases if (g := groups.get((a, p)))]
+        mine = [g for p, g in voted if (a, p) not in agreed]
+        settled = [g for p, g in voted if (a, p) in agreed]
         breaks: list[tuple[Id, str]] = []
         changes = 0
         for p in phases:
@@ -148,7 +208,7 @@ def hot_list(
                     for f, s in g.cells.items()
                     if s.majority is not None and s.majority != current.get((a, p, f), "")
                 )
-        score = disagreement(mine)
+        score = disagreement(mine, settled=settled)
         if score > 0 or breaks or changes:
             items.append(HotItem(a, score, tuple(breaks), changes))
     return sorted(items, key=lambda h: (-h.score, -len(h.rule_breaks), -h.proposed_changes))

@@ -67,6 +67,8 @@ def describe(
                 for f, slots in (values or {}).items()
             )
             said.append(f"{names.phase(p)} ({roles})" if roles else names.phase(p))
+        if said and data.get("participant"):
+            return f"agreed from {data['participant']}'s proposal: {', '.join(said)}"
         if said:
             return f"agreed from the {data.get('use', '')} proposals: {', '.join(said)}"
         return None

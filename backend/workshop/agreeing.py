@@ -9,9 +9,11 @@ from sqlmodel import Session, select
 from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
 from backend.changes import service as changes
+from backend.domain.consensus import acceptable_unanimous
 from backend.errors import Conflict, Invalid
 from backend.participants.models import Participant
 from backend.security import Access
+from backend.validation import MAX_ID
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Proposal
 from backend.workshop.service import fresh_board, require_workshop
@@ -108,16 +110,20 @@ def accept(
     activity_id: int | None = None,
     phase_id: int | None = None,
     use: str = "unanimous",
+    participant_id: int | None = None,
 ) -> int:
     """Accept proposals as agreed values.
 
     With no activity: every unanimous activity+phase not yet agreed. With an activity (and
     optionally a phase): its groups, taking the unanimous value, or with ``use="majority"``
-    the majority per function.
+    the majority per function. ``use="votes_of"`` takes one participant's whole row for one
+    activity and phase (one side of a tie).
     """
     access.require_facilitator("accept proposals")
-    if use not in ("unanimous", "majority"):
-        raise Invalid("use must be unanimous or majority")
+    if use not in ("unanimous", "majority", "votes_of"):
+        raise Invalid("use must be unanimous, majority or votes_of")
+    if use == "votes_of" and None in (activity_id, phase_id, participant_id):
+        raise Invalid("Taking one person's proposal needs activity_id, phase_id and participant_id")
     change = changes.start(
         session, board_id=access.board.id, kind="cells.accepted", actor=access.actor
     )
@@ -143,10 +149,18 @@ def accept(
         check_agreeable(board, activity)
     if phase_id is not None:
         owned(session, Phase, board.id, phase_id, "phase")
+    voter = None
+    if use == "votes_of":
+        voter, row = _votes_of(session, board, activity_id, phase_id, participant_id)  # type: ignore[arg-type]
     people = session.exec(
         select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
     ).one()
-    min_voters = r.min_voters(people)
+    # One rule for "everyone agrees", shared with the button's count.
+    unanimous = set(
+        acceptable_unanimous(
+            groups, agreed if activity_id is None else (), revoting, r.min_voters(people)
+        )
+    )
     taken, tied = [], []
     accepted: dict[str, dict[str, str]] = {}  # "activity:phase" -> function -> slots
     names = {
@@ -161,7 +175,9 @@ def accept(
         if activity_id is None and (a, p) in agreed:
             continue
         if use == "unanimous":
-            values = g.consensus() if len(g.voters) >= min_voters else None
+            values = g.consensus() if (a, p) in unanimous else None
+        elif voter is not None:
+            values = {f: row.get(f, "") for f in g.cells}
         elif any(s.majority is None for s in g.cells.values()):
             tied += [names.get(f, str(f)) for f, s in g.cells.items() if s.majority is None]
             values = None  # a tie is for people to settle, not for arithmetic
@@ -183,12 +199,34 @@ def accept(
             if use == "unanimous"
             else "Nothing to accept: nobody proposed anything here"
         )
-    changes.commit(
-        session,
-        change,
-        {"groups": taken, "use": use, "tied": sorted(set(tied)), "values": accepted},
-    )
+    data = {"groups": taken, "use": use, "tied": sorted(set(tied)), "values": accepted}
+    if voter is not None:
+        data |= {"participant_id": voter.id, "participant": voter.name}
+    changes.commit(session, change, data)
     return change.seq
+
+
+def _votes_of(
+    session: Session, board: Board, activity_id: int, phase_id: int, participant_id: int
+) -> tuple[Participant, dict[int, str]]:
+    """A participant of this board and their proposals for one activity in one phase."""
+    voter = session.get(Participant, participant_id) if 0 < participant_id <= MAX_ID else None
+    if voter is None or voter.board_id != board.id:
+        raise Invalid(f"No participant with id {participant_id} on this board")
+    row = {
+        p.function_id: p.slots
+        for p in session.exec(
+            select(Proposal).where(
+                Proposal.participant_id == voter.id,
+                Proposal.activity_id == activity_id,
+                Proposal.phase_id == phase_id,
+            )
+        )
+        if p.slots
+    }
+    if not row:
+        raise Invalid(f"{voter.name} proposed nothing for this activity in this phase")
+    return voter, row
 
 
 def revote(session: Session, *, access: Access, activity_id: int) -> int:

@@ -91,6 +91,23 @@ def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws
             }
             for h in screen.hot
         ],
+        ties=[
+            ws.TieOut(
+                activity_id=a.id,
+                phase_id=phase.id,
+                options=[
+                    ws.TieOptionOut(
+                        participant_ids=ids,
+                        participants=list(o.voters),
+                        letters={f: fw.to_letters(v) for f, v in o.row},
+                    )
+                    for o, ids in options
+                ],
+            )
+            for a in screen.v.activities
+            if a.id not in w.revoting
+            for phase, options in screen.ties(a.id)
+        ],
         spotlight_activity_id=board.spotlight_activity_id,
         timebox_ends_at=board.timebox_ends_at,
         versions=[version_out(request, board, v) for v in w.versions],
@@ -150,11 +167,17 @@ def put_ready(body: ws.ReadyIn, session: SessionDep, access: AccessDep) -> dict[
 @router.post(
     "/boards/{board_id}/accept",
     responses=ERRORS,
-    summary="Accept proposals as agreed: all unanimous ones, or one activity (facilitator)",
+    summary="Accept proposals as agreed: all unanimous ones, one activity, or one "
+    "participant's row for an activity and phase (facilitator)",
 )
 def post_accept(body: ws.AcceptIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     seq = agreeing.accept(
-        session, access=access, activity_id=body.activity_id, phase_id=body.phase_id, use=body.use
+        session,
+        access=access,
+        activity_id=body.activity_id,
+        phase_id=body.phase_id,
+        use=body.use,
+        participant_id=body.participant_id,
     )
     return {"seq": seq}
 

@@ -7,9 +7,11 @@ import json
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from backend.boards.models import Board
 from backend.boards.queries import load_matrix
 from backend.changes import service as changes
 from backend.errors import Conflict
+from backend.history.lineage import lineage
 from backend.security import Access, new_token
 from backend.validation import MAX_PARTICIPANT_NAME, clean_text
 from backend.workshop import rounds as r
@@ -20,6 +22,16 @@ from backend.workshop.snapshot import build_snapshot
 MAX_LABEL = 40
 
 
+def default_label(session: Session, board: Board) -> str:
+    """The label a new version gets unless it is given one: the calendar quarter, or in a
+    review the quarter after the reviewed version's, never one its lineage already has."""
+    if board.parent_version_id is None:
+        return r.quarter_label()
+    reviewed = session.get(Version, board.parent_version_id)
+    taken = [e.version.label for e in lineage(session, board)]
+    return r.review_label(reviewed.label if reviewed else None, taken)
+
+
 def publish(
     session: Session, *, access: Access, label: str | None = None, published_by: str | None = None
 ) -> Version:
@@ -28,7 +40,9 @@ def publish(
     ``published_by`` is the name the version shows (the facilitator link has no name of
     its own); by default, the person publishing."""
     access.require_facilitator("publish")
-    label = clean_text(label or r.quarter_label(), what="Version label", max_len=MAX_LABEL)
+    label = clean_text(
+        label or default_label(session, access.board), what="Version label", max_len=MAX_LABEL
+    )
     by = clean_text(
         (published_by or "").strip() or access.actor.name,
         what="Published by",

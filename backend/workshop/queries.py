@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.boards.models import Activity, Board
-from backend.domain.consensus import GroupView, HotItem, group_views
+from backend.domain.consensus import GroupView, HotItem, acceptable_unanimous, group_views
 from backend.participants.models import Participant
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
@@ -17,12 +17,25 @@ from backend.workshop.precheck import PrecheckView, load_precheck
 from backend.workshop.precheck import applies as precheck_applies
 
 
-def consensus_groups(session: Session, board: Board) -> dict[tuple[int, int], GroupView]:
-    """Every participant's proposals, grouped (server-side only; reveal decides who sees it)."""
+def voter_names(session: Session, board: Board) -> dict[int, str]:
+    """Participant id -> the name their votes go by. Same display names are told apart by
+    id, so one person's vote never merges with another's."""
     people = {
         p.id: p.name
         for p in session.exec(select(Participant).where(Participant.board_id == board.id))
     }
+    seen: dict[str, int] = {}
+    names = {}
+    for pid, name in sorted(people.items()):
+        seen[name] = seen.get(name, 0) + 1
+        names[pid] = name if seen[name] == 1 else f"{name} ({seen[name]})"
+    return names
+
+
+def consensus_groups(
+    session: Session, board: Board, names: dict[int, str] | None = None
+) -> dict[tuple[int, int], GroupView]:
+    """Every participant's proposals, grouped (server-side only; reveal decides who sees it)."""
     from backend.boards.models import TeamFunction
 
     functions = [
@@ -32,13 +45,7 @@ def consensus_groups(session: Session, board: Board) -> dict[tuple[int, int], Gr
         (p.participant_id, p.activity_id, p.phase_id, p.function_id): p.slots
         for p in session.exec(select(Proposal).where(Proposal.board_id == board.id))
     }
-    # Same display names are told apart by id, so one person's vote never merges with another's.
-    seen: dict[str, int] = {}
-    names = {}
-    for pid, name in sorted(people.items()):
-        seen[name] = seen.get(name, 0) + 1
-        names[pid] = name if seen[name] == 1 else f"{name} ({seen[name]})"
-    return group_views(proposals, functions, names)
+    return group_views(proposals, functions, names or voter_names(session, board))
 
 
 @dataclass
@@ -65,6 +72,7 @@ class WorkshopView:
     versions: list[Version] = field(default_factory=list)
     spotlight: Activity | None = None
     revoting: set[int] = field(default_factory=set)
+    voter_ids: dict[str, int] = field(default_factory=dict)  # name in ``groups`` -> id
     precheck: PrecheckView | None = None  # workshops only
     reviews: list[tuple[Board, str]] = field(default_factory=list)  # (review, version label)
 
@@ -81,10 +89,11 @@ class WorkshopView:
         return r.LABELS[self.round] if self.is_workshop else "Free mode"
 
     def unanimous_open(self) -> int:
-        return sum(
-            1
-            for k, g in self.groups.items()
-            if g.unanimous and k not in self.agreed and k[0] not in self.revoting
+        """How many pairs "Accept all unanimous" would agree now."""
+        return len(
+            acceptable_unanimous(
+                self.groups, self.agreed, self.revoting, r.min_voters(len(self.progress))
+            )
         )
 
 
@@ -117,8 +126,12 @@ def load_workshop(
         for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
     }
     if w.revealed:
+        names = voter_names(session, board)
+        w.voter_ids = {name: pid for pid, name in names.items()}
         w.groups = {
-            k: g for k, g in consensus_groups(session, board).items() if k[0] not in w.revoting
+            k: g
+            for k, g in consensus_groups(session, board, names).items()
+            if k[0] not in w.revoting
         }
     return w
 

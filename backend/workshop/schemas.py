@@ -24,7 +24,28 @@ class ReadyIn(BaseModel):
 class AcceptIn(BaseModel):
     activity_id: int | None = None
     phase_id: int | None = None
-    use: Literal["unanimous", "majority"] = "unanimous"
+    use: Literal["unanimous", "majority", "votes_of"] = Field(
+        default="unanimous",
+        description="unanimous, majority, or votes_of: one participant's whole row for "
+        "one activity and phase (needs activity_id, phase_id and participant_id)",
+    )
+    participant_id: int | None = Field(
+        default=None, description="With use=votes_of: whose proposals to take"
+    )
+
+
+class TieOptionOut(BaseModel):
+    participant_ids: list[int] = Field(description="Who proposed this row")
+    participants: list[str]
+    letters: dict[int, str] = Field(description='function_id -> letters ("" = no role)')
+
+
+class TieOut(BaseModel):
+    activity_id: int
+    phase_id: int
+    options: list[TieOptionOut] = Field(
+        description="Each whole row proposed; take one with accept use=votes_of"
+    )
 
 
 class SpotlightIn(BaseModel):
@@ -107,6 +128,10 @@ class WorkshopOut(BaseModel):
     )
     agreed: list[tuple[int, int]]
     hot_list: list[dict]
+    ties: list[TieOut] = Field(
+        default_factory=list,
+        description="After the reveal: pairs not agreed whose proposals tie, with each side",
+    )
     spotlight_activity_id: int | None
     timebox_ends_at: datetime | None
     versions: list[VersionOut]

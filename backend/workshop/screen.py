@@ -13,8 +13,9 @@ from functools import cached_property
 
 from sqlmodel import Session, select
 
+from backend.boards.models import Phase
 from backend.boards.queries import MatrixView, load_matrix
-from backend.domain.consensus import Spread, hot_list
+from backend.domain.consensus import RowOption, Spread, hot_list, row_options, tied
 from backend.domain.rules import check_board
 from backend.exports.json_export import to_dict
 from backend.history.compare import Comparison
@@ -22,7 +23,9 @@ from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
 from backend.workshop import rounds as r
 from backend.workshop.models import Proposal, Version
+from backend.workshop.publishing import default_label
 from backend.workshop.queries import WorkshopView, load_workshop
+from backend.workshop.snapshot import settled_pairs
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Screen:
     role: str | None = None
     own_view: bool = False  # a participant proposing: ``v`` holds their proposals and checks
     since: tuple[str, Comparison] | None = None  # (last version's label, what changed since)
+    review_label: str = ""  # in a review: the default label of the version it will publish
 
     @cached_property
     def function_ids(self) -> list[int]:
@@ -55,6 +59,25 @@ class Screen:
         g = self.w.groups.get((a, p))
         return g.cells.get(f) if g else None
 
+    def ties(self, a: int) -> list[tuple[Phase, list[tuple[RowOption, list[int]]]]]:
+        """For each phase where activity ``a`` is tied and not agreed: the phase, and each
+        whole row proposed there with the ids of who proposed it (to take it in one click)."""
+        out = []
+        for phase in self.v.phases:
+            g = self.w.groups.get((a, phase.id))
+            if g is None or not tied(g) or self.agreed(a, phase.id):
+                continue
+            ids = self.w.voter_ids
+            out.append(
+                (phase, [(o, [ids[n] for n in o.voters if n in ids]) for o in row_options(g)])
+            )
+        return out
+
+    def row_label(self, option: RowOption) -> str:
+        """E.g. "PM: O, PMM: D" ("–" for no role)."""
+        fw, names = self.v.framework, self.v.names
+        return ", ".join(f"{names.get(f, f)}: {fw.to_letters(v) or '–'}" for f, v in option.row)
+
     def voters(self, a: int, p: int) -> int:
         g = self.w.groups.get((a, p))
         return len(g.voters) if g else 0
@@ -77,9 +100,20 @@ class Screen:
     def agreed(self, a: int, p: int) -> bool:
         return (a, p) in self.w.agreed
 
+    @cached_property
+    def settled(self) -> set[tuple[int, int]]:
+        """Pairs that count as agreed, with a review's unchanged pairs from last version."""
+        since = self.since[1] if self.since and not self.own_view else None
+        return settled_pairs(self.v, self.w.agreed, since)
+
     @property
     def agreed_count(self) -> tuple[int, int]:
-        return len(self.w.agreed), len(self.v.activities) * len(self.v.phases)
+        return len(self.settled), len(self.v.activities) * len(self.v.phases)
+
+    @property
+    def carried_count(self) -> int:
+        """Of ``agreed_count``, the pairs agreed in last version and unchanged since."""
+        return len(self.settled - self.w.agreed)
 
     @property
     def hot(self):  # type: ignore[no-untyped-def]
@@ -156,7 +190,8 @@ def load_screen(
         )
     # "What changed since last version" compares with what this screen shows.
     since = _since_last_version(session, board, view) if board.parent_version_id else None
-    return Screen(view, w, role, own_view=own_view, since=since)
+    label = default_label(session, board) if since and not cells_only else ""
+    return Screen(view, w, role, own_view=own_view, since=since, review_label=label)
 
 
 def _count_changes(session: Session, board, cells: dict, w: WorkshopView) -> None:  # type: ignore[no-untyped-def]

@@ -13,20 +13,71 @@ from backend.history.compare import Comparison
 from backend.workshop.models import Agreement, PhaseNote, Version
 
 
+def carried_over(since: Comparison) -> set[tuple[str, str]]:
+    """(activity, phase) names of a review (``since.after``) that were agreed in the version
+    it started from (``since.before``) and whose cells have not changed since. A pair that
+    version listed as not agreed, a new activity or phase, and a changed cell stay open."""
+    before, renamed = since.before, since.renamed
+    was_open = {
+        (renamed.get(i["activity"], i["activity"]), i["phase"])
+        for i in before.get("open_items", [])
+        if i.get("reason") == "not agreed"
+    }
+    changed = {(a, p) for a, p, _f in since.changed}
+    known, phases = set(since.matrices[0].activities), set(before["phases"])
+    return {
+        (a["name"], p)
+        for a in since.after["activities"]
+        if a["name"] in known
+        for p in since.after["phases"]
+        if p in phases and (a["name"], p) not in changed and (a["name"], p) not in was_open
+    }
+
+
+def settled_pairs(
+    view: MatrixView, agreed: set[tuple[int, int]], since: Comparison | None
+) -> set[tuple[int, int]]:
+    """The (activity, phase) ids that count as agreed: agreed on this board, or, in a
+    review (``since``: its starting version against this board's agreed matrix), carried
+    over unchanged (``carried_over``) and not being re-voted. What the board counts as
+    agreed, the publish confirmation asks about and a version lists as open items."""
+    if since is None:
+        return set(agreed)
+    carried = carried_over(since)
+    return set(agreed) | {
+        (a.id, p.id)
+        for a in view.activities
+        if not a.revoting
+        for p in view.phases
+        if (a.name, p.name) in carried
+    }
+
+
+def parent_doc(session: Session, board) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    """The snapshot of the version a review started from (None for other boards)."""
+    version = session.get(Version, board.parent_version_id) if board.parent_version_id else None
+    return json.loads(version.snapshot) if version else None
+
+
 def build_snapshot(
     session: Session, view: MatrixView, *, label: str, number: int, published_by: str
 ) -> dict[str, Any]:
     board = view.board
     data = to_dict(view)
+    parent = parent_doc(session, board)
     phase_names = {p.id: p.name for p in view.phases}
     notes = session.exec(select(PhaseNote).where(PhaseNote.board_id == board.id)).all()
     by_activity: dict[int, dict[str, str]] = {}
     for n in notes:
         by_activity.setdefault(n.activity_id, {})[phase_names.get(n.phase_id, "")] = n.text
-    agreed = {
-        (g.activity_id, g.phase_id)
-        for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
-    }
+    agreed = settled_pairs(
+        view,
+        {
+            (g.activity_id, g.phase_id)
+            for g in session.exec(select(Agreement).where(Agreement.board_id == board.id))
+        },
+        Comparison(parent, data) if parent else None,
+    )
     open_items = []
     for a, item in zip(view.activities, data["activities"], strict=True):
         item["phase_notes"] = by_activity.get(a.id, {})

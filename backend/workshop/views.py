@@ -72,6 +72,7 @@ def accept(
     activity_id: Opt = "",
     phase_id: Opt = "",
     use: Opt = "unanimous",
+    participant_id: Opt = "",
 ) -> Response:
     agreeing.accept(
         session,
@@ -79,6 +80,7 @@ def accept(
         activity_id=_int(activity_id, "activity_id"),
         phase_id=_int(phase_id, "phase_id"),
         use=use,
+        participant_id=_int(participant_id, "participant_id"),
     )
     return live_response(request, session, access)
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backend.domain.consensus import Spread, disagreement, group_views, hot_list
+from backend.domain.consensus import (
+    RowOption,
+    Spread,
+    acceptable_unanimous,
+    disagreement,
+    group_views,
+    hot_list,
+    row_options,
+    tied,
+)
 from backend.domain.frameworks import ODCI
 
 NAMES = {1: "Ana", 2: "Ben", 3: "Cy", 10: "PM", 11: "PMM"}
@@ -112,3 +121,76 @@ def test_consensus_properties(props):
 def test_empty_spread():
     s = Spread()
     assert s.total == 0 and s.majority is None and s.share == 1.0
+
+
+def test_acceptable_unanimous_needs_enough_voters_and_skips_agreed_and_revoted():
+    props = {}
+    for person in (1, 2):
+        for a in ("Pricing", "Naming"):
+            props[(person, a, "Launch", 10)] = "OD"
+        props[(person, "Pricing", "Build", 10)] = "OD"
+    props[(1, "Solo", "Launch", 10)] = "OD"  # one voter
+    props[(1, "Split", "Launch", 10)] = "O"
+    props[(2, "Split", "Launch", 10)] = "D"
+    groups = group_views(props, FUNCS, NAMES)
+    take = acceptable_unanimous(groups, {("Pricing", "Build")}, {"Naming"}, min_voters=2)
+    assert take == [("Pricing", "Launch")]
+    assert ("Solo", "Launch") in acceptable_unanimous(groups, (), (), min_voters=1)
+
+
+def test_agreed_pairs_count_as_settled_cells_in_the_score():
+    props = {
+        (1, "A", "P", 10): "O",
+        (2, "A", "P", 10): "D",  # disputed: half the voters behind the top value
+        (1, "A", "Q", 10): "O",
+        (2, "A", "Q", 10): "D",
+    }
+    groups = group_views(props, FUNCS, NAMES)
+    (item,) = hot_list(ODCI, ["A"], ["P", "Q"], groups, NAMES)
+    # 4 voted cells (2 functions x 2 phases); PM is split half and half in each phase.
+    assert item.score == 0.25
+    (item,) = hot_list(ODCI, ["A"], ["P", "Q"], groups, NAMES, agreed={("A", "P")})
+    assert item.score == 0.125  # the old measure, over open phases only, said 0.25
+
+
+pairs = st.tuples(st.sampled_from(["A", "B"]), st.sampled_from(["P", "Q", "R"]))
+room = st.dictionaries(
+    st.tuples(
+        st.sampled_from([1, 2, 3]),
+        st.sampled_from(["A", "B"]),
+        st.sampled_from(["P", "Q", "R"]),
+        st.sampled_from(FUNCS),
+    ),
+    st.sampled_from(["O", "D", "C", "OD", ""]),
+)
+
+
+@given(room, st.sets(pairs), pairs)
+def test_agreeing_another_pair_never_raises_a_score(props, agreed, extra):
+    groups = group_views(props, FUNCS, NAMES)
+
+    def scores(agreed_pairs):
+        hot = hot_list(ODCI, ["A", "B"], ["P", "Q", "R"], groups, NAMES, agreed=agreed_pairs)
+        return {h.activity: h.score for h in hot}
+
+    before, after = scores(agreed), scores(agreed | {extra})
+    for activity in ("A", "B"):
+        assert after.get(activity, 0) <= before.get(activity, 0)
+
+
+def test_a_tie_offers_each_voters_whole_row():
+    props = {
+        (1, "A", "P", 10): "O",
+        (1, "A", "P", 11): "D",
+        (2, "A", "P", 10): "D",
+        (2, "A", "P", 11): "O",
+        (3, "A", "Q", 10): "OD",
+        (1, "A", "Q", 10): "OD",
+    }
+    groups = group_views(props, FUNCS, NAMES)
+    assert tied(groups[("A", "P")]) and not tied(groups[("A", "Q")])
+    assert row_options(groups[("A", "P")]) == [
+        RowOption(("Ana",), ((10, "O"), (11, "D"))),
+        RowOption(("Ben",), ((10, "D"), (11, "O"))),
+    ]
+    assert row_options(groups[("A", "Q")]) == [RowOption(("Ana", "Cy"), ((10, "OD"), (11, "")))]
