@@ -26,6 +26,7 @@
         return false;
       },
       beforeAttributeUpdated(attr, el) {
+        if (attr === "data-applied" || attr === "data-seq") return false; // the client's own
         // A disclosure the reader opened or closed stays so; the phone's phase tab stays.
         if (attr === "open" && el instanceof HTMLDetailsElement && chosen.has(el.id)) return false;
         if (attr === "data-show-phase") return false;
@@ -88,6 +89,7 @@
     if (seq && seq <= lastSeq) return; // already shown
     htmx.swap(document.body, ev.data, { swapStyle: "none" }); // out-of-band parts: morphed below
     if (seq) lastSeq = seq;
+    live.dataset.applied = String(lastSeq); // what this screen shows (tests wait on it)
     document.dispatchEvent(new CustomEvent("lockstep:applied", { detail: { seq: lastSeq } }));
   }
 
@@ -107,6 +109,7 @@
       })
       .then(() => {
         refreshing = false;
+        live.dataset.applied = String(lastSeq);
         const pending = buffered;
         buffered = [];
         pending.forEach(apply);
