@@ -193,3 +193,97 @@ def test_live_fragment_and_unknown_pages(client):
     assert r.status_code == 404 and "Not found" in r.text
     assert client.get("/api/no-such").json()["detail"]
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_projector_never_shows_proposal_letters_before_the_reveal(client):
+    """The wall shows how far each person is while proposing, never what they chose: with
+    proposals made, its HTML differs from before only in numbers (counts, clock). Opened
+    with a participant's own link it shows the room's view too, not their proposals."""
+    from tests.workshop_helpers import move, propose, start
+
+    board = make_board(
+        client,
+        activities=[{"name": "Pricing"}, {"name": "Positioning"}],
+        functions=["PM", "PMM", "Sales"],
+    )
+    ana, ben = join(client, board, "Ana", "PM"), join(client, board, "Ben", "PMM")
+    start(client, board)
+    url = f"/boards/{board.id}/projector?token={board.join}"
+
+    def walls(token: str = board.join) -> list[str]:
+        u = f"/boards/{board.id}/projector?token={token}"
+        pages = [client.get(u), client.get(u, headers={**HX, "X-Lockstep-Token": token})]
+        assert all(r.status_code == 200 for r in pages)
+        return [r.text for r in pages]
+
+    def numbers_blanked(pages: list[str]) -> list[str]:
+        return [re.sub(r"\d+", "#", p) for p in pages]
+
+    def no_letters(pages: list[str]) -> None:
+        for p in pages:
+            p = re.sub(r'<p id="pj-legend".*?</p>', "", p, flags=re.S)  # the key to the letters
+            assert "pj-l-" not in p and "pj-chip" not in p and "pj-vote" not in p, p
+            assert "data-letters" not in p
+
+    before = walls()
+    assert "pj-pic-propose" in before[0] and "<progress" in before[0]
+    for who, letters in ((ana, ["OD", "C", "I"]), (ben, ["C", "OD", "I"])):
+        for a in ("Pricing", "Positioning"):
+            for phase in ("Discover", "Launch"):
+                for f, x in zip(("PM", "PMM", "Sales"), letters, strict=True):
+                    assert propose(client, board, who, a, phase, f, x).status_code == 200
+    after = walls()
+    no_letters(after)
+    assert numbers_blanked(after) == numbers_blanked(before)
+    assert "12 of 24" in after[0]  # the counts do show
+    no_letters(walls(ana))  # a participant's link: still the room's view
+
+    # Spotlit while proposing: the activity and the board's (empty) values, no proposals.
+    pricing = board.activity("Pricing")
+    r = client.put(
+        f"/api/boards/{board.id}/spotlight",
+        headers=auth(board.facilitator),
+        json={"activity_id": pricing, "minutes": 3},
+    )
+    assert r.status_code == 200, r.text
+    spot = walls()
+    assert "pj-pic-spotlight" in spot[0] and 'data-deadline="' in spot[0]
+    assert "timebox-left" in spot[0]
+    no_letters(spot)
+    no_letters(walls(ana))
+    assert propose(client, board, ana, "Pricing", "Build", "PM", "O").status_code == 200
+    assert numbers_blanked(walls()) == numbers_blanked(spot)
+
+    # After the reveal the same wall shows who proposed what (so the checks above can fail).
+    assert move(client, board, "reveal").status_code == 200
+    revealed = re.sub(r'<p id="pj-legend".*?</p>', "", client.get(url).text, flags=re.S)
+    assert "pj-l-O" in revealed and "pj-vote" in revealed and "Ana" in revealed
+
+
+def test_projector_shows_each_rounds_picture(client):
+    board = make_board(client, activities=[{"name": "Pricing <b>"}], functions=["PM", "PMM"])
+    url = f"/boards/{board.id}/projector?token={board.join}"
+    set_cell(client, board, board.facilitator, "Pricing <b>", "Launch", "PM", "OD")
+    page = client.get(url).text
+    assert "pj-pic-matrix" in page and "Pricing &lt;b&gt;" in page and "pj-l-O" in page
+    assert '<link rel="stylesheet" href="/static/projector.css">' in page
+    assert client.get("/static/projector.css").status_code == 200
+    assert "projector.css" not in client.get(f"/f/{board.facilitator}").text
+    from tests.workshop_helpers import move, propose, start
+
+    ana = join(client, board, "Ana", "PM")
+    start(client, board)
+    assert "pj-pic-propose" in client.get(url).text
+    propose(client, board, ana, "Pricing <b>", "Launch", "PM", "O")
+    assert move(client, board, "reveal").status_code == 200
+    page = client.get(url).text
+    assert "pj-pic-heat" in page and 'id="pj-hot"' in page
+    assert move(client, board, "agreed").status_code == 200
+    page = client.get(url).text
+    assert "pj-pic-agree" in page and 'id="pj-agreed-count"' in page
+    r = client.post(
+        f"/api/boards/{board.id}/versions", headers=auth(board.facilitator), json={"label": "Q9"}
+    )
+    assert r.status_code == 201, r.text
+    page = client.get(url).text
+    assert "pj-pic-published" in page and "Q9" in page

@@ -8,15 +8,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
-from backend.boards.views import screen_context, screen_for
+from backend.boards.views import screen_context
 from backend.db import SessionDep
 from backend.domain import summary
 from backend.history.compare import Comparison
 from backend.history.documents import entry_doc
 from backend.history.lineage import find, lineage, previous
-from backend.security import RoomAccessDep
+from backend.security import ROOM, RoomAccessDep
 from backend.web import is_htmx, render, templates
 from backend.workshop.models import Version
+from backend.workshop.projector import Wall
+from backend.workshop.screen import load_screen
 from backend.workshop.viewer import board_for_viewer, version_of
 
 router = APIRouter(include_in_schema=False)
@@ -67,9 +69,10 @@ def one_version(token: str, number: int, request: Request, session: SessionDep) 
 
 @router.get("/boards/{board_id}/projector", response_class=HTMLResponse)
 def projector(request: Request, session: SessionDep, access: RoomAccessDep) -> HTMLResponse:
-    """Large type for the room: the round, the spotlighted activity with its proposals, the timebox."""
-    screen = screen_for(session, access)
-    ctx = screen_context(request, screen, access)
+    """The wall: each round's one picture, large. Whoever's link opens it, it shows what
+    the whole room may see (never a participant's own proposals)."""
+    screen = load_screen(session, access.board, role=ROOM)
+    ctx = {**screen_context(request, screen, access), "pj": Wall(screen)}
     if is_htmx(request):
         html = templates.get_template("_projector_partial.html").render(**ctx)
         return HTMLResponse(html, headers={"X-Lockstep-Seq": str(screen.v.seq)})
