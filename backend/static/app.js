@@ -49,7 +49,16 @@
   }
 
   function morph(target, html, style) {
+    // Morphing may put focus back on a field it moved, and focusing scrolls it into view:
+    // the scroll positions from before the morph are put back (layout changes above the
+    // reader are still absorbed by the browser's scroll anchoring afterwards).
+    const scrolled = [[window, window.scrollX, window.scrollY]];
+    document.querySelectorAll(".matrix-wrap, .board-side").forEach((el) => scrolled.push([el, el.scrollLeft, el.scrollTop]));
     Idiomorph.morph(target, html, Object.assign({ morphStyle: style }, morphConfig));
+    scrolled.forEach(([el, x, y]) => {
+      const now = el === window ? [window.scrollX, window.scrollY] : [el.scrollLeft, el.scrollTop];
+      if (now[0] !== x || now[1] !== y) el.scrollTo(x, y);
+    });
     htmx.process(target);
     restoreChosen();
   }
