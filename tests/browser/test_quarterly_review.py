@@ -77,6 +77,8 @@ def test_next_quarter_review_from_published_version_to_diff(browser, server):
         fac.click("button:has-text('Reveal proposals')")
         fac.click("button:has-text('Accept all unanimous')")
         fac.wait_for_selector(f"#{pm_cell_id}[data-letters='O']", timeout=5000)
+        if not fac.is_visible("#publish-label"):  # Publish… opens the form (primary only in Agree)
+            fac.click("#publish-details summary")
         fac.fill("#workshop input[name=label]", "2026-Q4")
         fac.fill("#workshop input[name=published_by]", "Dana")
         fac.once("dialog", lambda d: d.accept())

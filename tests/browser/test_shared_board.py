@@ -67,7 +67,8 @@ def test_two_participants_see_each_others_edits_live(browser, server):
         # Two owners now: both screens flag the rule break for Pricing in Launch.
         for page in (ana, ben):
             page.wait_for_selector(f"#row-{a} td.status.st-error", timeout=5000)
-            assert "2 Owners" in page.inner_text("#summary")
+            assert "2 Owners" in page.inner_text("#findings")
+            assert "1 broken" in page.inner_text("#summary")
         # Focus stayed on Ben's cell through the live swap, so he can keep typing.
         assert ben.evaluate("document.activeElement.id") == f"c-{a}-{p}-{f_pm}"
         ben.keyboard.press("Delete")

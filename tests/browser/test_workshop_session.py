@@ -119,6 +119,8 @@ def test_facilitated_session_from_setup_to_published(browser, server):
         fac.wait_for_selector(f"#row-{a_pos} .tag:has-text('rationale')", timeout=5000)
 
         # Publish: the version gets a viewer link that opens read-only.
+        if not fac.is_visible("#publish-label"):  # Publish… opens the form (primary only in Agree)
+            fac.click("#publish-details summary")
         fac.fill("#workshop input[name=label]", "2026-Q4")
         dialogs: list[str] = []
         fac.once("dialog", lambda d: (dialogs.append(d.message), d.accept()))
