@@ -342,6 +342,10 @@
     showWho(e.target.closest && e.target.closest(".cellbtn"));
   });
   document.addEventListener("focusout", () => showWho(null));
+  // The pop-up belongs to where the cell was: any scroll or live update puts it away.
+  document.addEventListener("scroll", () => { if (whoPop) whoPop.hidden = true; }, true);
+  document.addEventListener("lockstep:morphed", () => { if (whoPop) whoPop.hidden = true; });
+  document.addEventListener("lockstep:applied", () => { if (whoPop) whoPop.hidden = true; });
 
   // Who proposed what, for a revealed cell: on focus (keyboard) or tap, not on hover only.
   const whoPop = document.getElementById("who-pop");

@@ -265,7 +265,8 @@ def readable_reveal(look: Looker, room: Room, fac, phone) -> None:
     row = fac.locator(f"#row-{b.data['activities'][0]['id']} .hist-btn")
     if not row.is_visible():
         look.problems.append("the row's actions stay hidden while one of its cells has focus")
-    fac.keyboard.press("Escape")
+    fac.click("main .round-help")  # focus leaves the cell: the names go away
+    fac.wait_for_selector("#who-pop", state="hidden", timeout=2000)
     phone.tap("[data-phase-tab='0']")
     phone.tap(disputed)
     phone.wait_for_selector("#who-pop:not([hidden])", timeout=2000)
