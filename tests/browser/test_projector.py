@@ -58,7 +58,7 @@ def check_wall(page, name: str, main: str) -> dict:
     assert page.locator(main).count() > 0, main
     m = page.evaluate(MEASURE, main)
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"projector-{name}-1920.png"))
+    page.screenshot(path=str(SHOTS / f"wall-{name}-1920.png"))
     print(f"projector {name}: {m}")
     assert m["scrollHeight"] <= m["innerHeight"], (name, m)
     assert m["scrollWidth"] <= m["innerWidth"], (name, m)
