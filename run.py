@@ -5,8 +5,10 @@
     python3 run.py test     run the whole test suite (lint, unit, API, live, browser)
     python3 run.py demo     print the demo board's links again
 
-Both create ``.venv`` on first use and install the project into it; later runs
-reinstall only when ``pyproject.toml`` changes. Extra arguments go to the server
+Both create ``.venv`` on first use and install the locked dependencies into it
+(``requirements.lock``; the tests also ``requirements-dev.lock``), every file checked
+against its hash; later runs reinstall only when a lock file changes. The app runs from
+this folder, so it is not installed as a package. Extra arguments go to the server
 (``--port 9000``) or to pytest (``-k live``).
 """
 
@@ -25,32 +27,32 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def ensure_env(extra: str) -> None:
+def ensure_env(dev: bool) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by an older python3
         sys.exit("Lockstep needs Python 3.11 or newer")
     if not PYTHON.exists():
         print("lockstep: creating .venv …", flush=True)
         venv.create(VENV, with_pip=True)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extra.encode()).hexdigest()
-    stamp = VENV / f".installed{extra}"
+    lock = ROOT / ("requirements-dev.lock" if dev else "requirements.lock")
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
+    stamp = VENV / f".installed-{lock.stem}"
     if stamp.exists() and stamp.read_text() == wanted:
         return
-    print(f"lockstep: installing dependencies{' (' + extra + ')' if extra else ''} …", flush=True)
+    print(f"lockstep: installing {lock.name} …", flush=True)
     pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.check_call([*pip, "--upgrade", "pip"], cwd=ROOT)
-    subprocess.check_call([*pip, "-e", f".{extra}"], cwd=ROOT)
+    subprocess.check_call([*pip, "--require-hashes", "-r", str(lock)], cwd=ROOT)
     stamp.write_text(wanted)
 
 
 def start(args: list[str]) -> int:
-    ensure_env("")
+    ensure_env(dev=False)
     os.chdir(ROOT)
     os.execv(str(PYTHON), [str(PYTHON), "-m", "backend", "serve", *args])
     return 0  # not reached
 
 
 def test(args: list[str]) -> int:
-    ensure_env("[dev]")
+    ensure_env(dev=True)
     steps = [
         [str(PYTHON), "-m", "ruff", "check", "."],
         [str(PYTHON), "-m", "ruff", "format", "--check", "."],
@@ -73,7 +75,7 @@ def main() -> int:
     if argv and argv[0] == "test":
         return test(argv[1:])
     if argv and argv[0] == "demo":
-        ensure_env("")
+        ensure_env(dev=False)
         return subprocess.call([str(PYTHON), "-m", "backend", "demo"], cwd=ROOT)
     if argv and argv[0] == "start":
         argv = argv[1:]
