@@ -83,8 +83,11 @@ def status_cell(screen, activity, phase, index: int = 0) -> Markup:  # type: ign
     extra = ""
     w = screen.w
     if w.is_workshop and w.round not in ("setup", "propose"):
+        deciding = w.round in ("reveal", "agreed")  # once published, nothing to accept
         if agreed:
             extra = '<span class="agreed-mark" title="Agreed">agreed</span>'
+        elif not deciding:
+            pass
         elif screen.voters(a, p) and a not in w.revoting and tied(w.groups[(a, p)]):
             # No majority to take: the discussion panel offers each side in one click.
             label = escape(
