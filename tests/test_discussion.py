@@ -250,3 +250,27 @@ def test_each_comment_is_shown_once(client):
         client.get(f"/boards/{board.id}/live", headers=auth(ana)).text.count("only once please")
         == 1
     )
+
+
+def test_a_timebox_belongs_to_its_activity_and_publishing_ends_the_discussion(client):
+    board = make_board(client, **ACTS)
+    tok = board.facilitator
+    pricing, positioning = board.activity("Pricing"), board.activity("Positioning")
+
+    def spot(**body):
+        r = client.put(f"/api/boards/{board.id}/spotlight", headers=auth(tok), json=body)
+        assert r.status_code == 200, r.text
+        return workshop(client, board, tok)
+
+    w = spot(activity_id=pricing, minutes=5)
+    assert w["timebox_ends_at"]
+    # The same activity again keeps its countdown; another one starts without the old one.
+    assert spot(activity_id=pricing)["timebox_ends_at"] == w["timebox_ends_at"]
+    w = spot(activity_id=positioning)
+    assert w["spotlight_activity_id"] == positioning and w["timebox_ends_at"] is None
+    assert spot(activity_id=pricing, minutes=2)["timebox_ends_at"]
+    # Publishing ends the discussion: no spotlight or countdown left on the room's screens.
+    r = client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "Q"})
+    assert r.status_code == 201, r.text
+    w = workshop(client, board, tok)
+    assert w["spotlight_activity_id"] is None and w["timebox_ends_at"] is None

@@ -42,7 +42,7 @@ def test_nothing_private_reaches_another_participant_before_the_reveal(client):
     # the live fragment, the exports.
     w = workshop(client, board, ben)
     assert w["proposals"] == [] and not w["revealed"]
-    assert [(p_["name"], p_["filled"]) for p_ in w["progress"]] == [("Ana", 2), ("Ben", 0)]
+    assert [(p_["name"], p_["filled"]) for p_ in w["progress"]] == [("Ana", 1), ("Ben", 0)]
     assert state(client, board, ben)["cells"] == []
     log = client.get(f"/api/boards/{board.id}/changes?limit=1000", headers=auth(ben)).json()
     for c in log:
@@ -50,8 +50,8 @@ def test_nothing_private_reaches_another_participant_before_the_reveal(client):
     page = client.get(f"/j/{board.join}", cookies={f"lockstep_p{board.id}": ben}).text
     fragment = client.get(f"/boards/{board.id}/live", headers=auth(ben)).text
     said = text_of(fragment)
-    assert "Ana 2 of 16 · filling…" in said and "Ben 0 of 16 · filling…" in said
-    assert "0 of 16 cells filled" in said  # Ben's own line
+    assert "Ana 1 of 8 · filling…" in said and "Ben 0 of 8 · filling…" in said
+    assert "0 of 8 activity·phase pairs filled" in said  # Ben's own line
     exports = client.get(f"/api/boards/{board.id}/export.json", headers=auth(ben)).text
     exports += client.get(f"/api/boards/{board.id}/export.csv", headers=auth(ben)).text
     for body in (page, fragment):
@@ -153,7 +153,7 @@ def test_ready_marks_and_auto_reveal(client):
     assert workshop(client, board, ben)["round"] == "propose"
     assert [p["ready"] for p in workshop(client, board, ben)["progress"]] == [True, False]
     said = text_of(client.get(f"/boards/{board.id}/live", headers=auth(ben)).text)
-    assert "Ana 0 of 16 · ready" in said and "Ben 0 of 16 · filling…" in said
+    assert "Ana 0 of 8 · ready" in said and "Ben 0 of 8 · filling…" in said
     assert (
         client.put(
             f"/api/boards/{board.id}/ready", headers=auth(ben), json={"ready": True}

@@ -82,7 +82,8 @@ def tied(group: GroupView) -> bool:
 
 def row_options(group: GroupView) -> list[RowOption]:
     """The distinct whole rows the voters proposed, most backed first: what a tie can be
-    settled with in one click."""
+    settled with in one click. A row that names no Owner (someone who only set another
+    function's cell, say) settles nothing: it is left out while some row names one."""
     rows: dict[str, dict[Id, str]] = {name: {} for name in group.voters}
     for f, spread in group.cells.items():
         for value, names in spread.votes:
@@ -93,7 +94,8 @@ def row_options(group: GroupView) -> list[RowOption]:
         row = tuple((f, rows[name].get(f, "")) for f in group.cells)
         by_row.setdefault(row, []).append(name)
     options = [RowOption(tuple(names), row) for row, names in by_row.items()]
-    return sorted(options, key=lambda o: -len(o.voters))
+    owned = [o for o in options if any("O" in slots for _, slots in o.row)]
+    return sorted(owned or options, key=lambda o: -len(o.voters))
 
 
 def group_views(

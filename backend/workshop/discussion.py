@@ -30,9 +30,11 @@ def spotlight(
     board = fresh_board(session, access.board.id)
     if activity_id is not None:
         owned(session, Activity, board.id, activity_id, "activity")
-    board.spotlight_activity_id = activity_id
-    if minutes is not None or activity_id is None:  # clearing the spotlight clears its timebox
+    # A timebox belongs to its activity: another activity (or none) starts without one,
+    # unless minutes are given; spotlighting the same activity again keeps it running.
+    if minutes is not None or activity_id != board.spotlight_activity_id:
         board.timebox_ends_at = _deadline(minutes)
+    board.spotlight_activity_id = activity_id
     return _commit_spotlight(session, change, board)
 
 

@@ -78,6 +78,9 @@ def publish(
         board.viewer_token = new_token()
     if board.mode == r.WORKSHOP:
         board.round = r.PUBLISHED
+    # The discussion is over: the room's screens show the published result, not a spotlight.
+    board.spotlight_activity_id = None
+    board.timebox_ends_at = None
     session.add(board)
     session.flush()
     changes.commit(session, change, {"version": number, "label": label})

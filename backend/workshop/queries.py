@@ -3,9 +3,9 @@ the hot list, discussion and versions."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.boards.models import Activity, Board
@@ -51,7 +51,7 @@ def consensus_groups(
 @dataclass
 class Progress:
     participant: Participant
-    filled: int
+    filled: int  # activity·phase pairs with at least one cell proposed
     online: bool = False
     changed: int | None = None  # in a review: cells proposed differently from last quarter
 
@@ -62,7 +62,7 @@ class WorkshopView:
     round: str
     auto_reveal: bool
     progress: list[Progress] = field(default_factory=list)
-    total_cells: int = 0
+    total_pairs: int = 0  # activity·phase pairs: what "filled" counts against
     own: dict[tuple[int, int, int], str] = field(default_factory=dict)
     groups: dict[tuple[int, int], GroupView] = field(default_factory=dict)  # empty before reveal
     agreed: set[tuple[int, int]] = field(default_factory=set)
@@ -88,6 +88,11 @@ class WorkshopView:
     def round_label(self) -> str:
         return r.LABELS[self.round] if self.is_workshop else "Free mode"
 
+    @property
+    def own_pairs(self) -> int:
+        """Activity·phase pairs the viewing participant has proposed something in."""
+        return len({(a, p) for a, p, _ in self.own})
+
     def unanimous_open(self) -> int:
         """How many pairs "Accept all unanimous" would agree now."""
         return len(
@@ -111,7 +116,7 @@ def load_workshop(
     """What the workshop adds to a board view. ``cells_only``: just what the matrix's rows
     and summary need (agreements, spreads, re-votes), for live cell events."""
     w = WorkshopView(mode=board.mode, round=board.round, auto_reveal=board.auto_reveal)
-    w.total_cells = len(activities) * len(phases) * len(functions)
+    w.total_pairs = len(activities) * len(phases)
     w.revoting = {a.id for a in activities if a.revoting}
     if board.spotlight_activity_id:
         w.spotlight = next((a for a in activities if a.id == board.spotlight_activity_id), None)
@@ -170,12 +175,15 @@ def _add_people(
     participants: list[Participant] | None,
     viewer: Participant | None,
 ) -> None:
-    counts = dict(
-        session.exec(
-            select(Proposal.participant_id, func.count())
+    # Progress counts activity·phase pairs a person has said something about: cells rightly
+    # left empty (a function with no role there) never hold the bar below 100 %.
+    counts = Counter(
+        pid
+        for pid, _, _ in session.exec(
+            select(Proposal.participant_id, Proposal.activity_id, Proposal.phase_id)
             .where(Proposal.board_id == board.id, Proposal.slots != "")
-            .group_by(Proposal.participant_id)
-        ).all()
+            .distinct()
+        )
     )
     if participants is None:
         participants = list(

@@ -104,7 +104,9 @@ class VersionOut(BaseModel):
 class ProgressOut(BaseModel):
     participant_id: int
     name: str
-    filled: int
+    filled: int = Field(
+        description="Activity·phase pairs in which this person proposed at least one cell"
+    )
     ready: bool
 
 

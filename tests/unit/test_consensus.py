@@ -194,3 +194,18 @@ def test_a_tie_offers_each_voters_whole_row():
         RowOption(("Ben",), ((10, "D"), (11, "O"))),
     ]
     assert row_options(groups[("A", "Q")]) == [RowOption(("Ana", "Cy"), ((10, "OD"), (11, "")))]
+
+
+def test_a_row_naming_no_owner_is_not_offered_to_settle_a_tie():
+    props = {
+        (1, "A", "P", 10): "O",
+        (1, "A", "P", 11): "D",
+        (2, "A", "P", 10): "D",
+        (2, "A", "P", 11): "O",
+        (3, "A", "P", 11): "C",  # Cy only said PMM is consulted: no owner in that row
+    }
+    options = row_options(group_views(props, FUNCS, NAMES)[("A", "P")])
+    assert [o.voters for o in options] == [("Ana",), ("Ben",)]
+    # With no row naming an owner, every row is still offered.
+    only = {(3, "A", "P", 11): "C", (2, "A", "P", 10): "D"}
+    assert len(row_options(group_views(only, FUNCS, NAMES)[("A", "P")])) == 2
