@@ -24,6 +24,16 @@ templates.env.globals["SLOTS"] = SLOTS
 templates.env.globals["settings"] = get_settings
 templates.env.globals["source_title"] = lambda name: source_titles().get(name, name)
 templates.env.globals["utcnow"] = lambda: datetime.now(UTC)
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch; a naive time (SQLite keeps no zone) is UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+templates.env.globals["epoch_ms"] = epoch_ms
 templates.env.globals["row_cells"] = row_cells
 templates.env.globals["status_cell"] = status_cell
 

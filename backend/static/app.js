@@ -12,9 +12,31 @@
     return (el instanceof HTMLTextAreaElement) ||
       (el instanceof HTMLInputElement && !["hidden", "checkbox", "radio", "submit", "button"].includes(el.type));
   }
+  // A draft in a field that an update removes (the comment box of an activity that is no
+  // longer spotlit) is kept, and put back if that field comes back.
+  const setAside = new Map(); // field id -> text
+  function fieldsIn(node) {
+    if (!(node instanceof Element)) return [];
+    return [node, ...node.querySelectorAll("input, textarea")].filter((el) => isTextField(el) && el.id);
+  }
   const morphConfig = {
     restoreFocus: true,
     callbacks: {
+      beforeNodeRemoved(node) {
+        fieldsIn(node).forEach((el) => {
+          if (el.value === el.defaultValue) return;
+          setAside.set(el.id, el.value);
+          if (el.id.startsWith("comment-text-")) {
+            flash("Your unsent comment is kept: it comes back when that activity is in the spotlight again.", "info");
+          }
+        });
+        return true;
+      },
+      afterNodeAdded(node) {
+        fieldsIn(node).forEach((el) => {
+          if (setAside.has(el.id)) { el.value = setAside.get(el.id); setAside.delete(el.id); }
+        });
+      },
       beforeNodeMorphed(oldNode, newNode) {
         if (!isTextField(oldNode) || !(newNode instanceof Element)) return true;
         const busy = oldNode === document.activeElement || oldNode.value !== oldNode.defaultValue;
@@ -205,12 +227,12 @@
     return w ? w[0] : cell.dataset.letters || "";
   }
 
-  function flash(message) {
+  function flash(message, kind) {
     const box = document.getElementById("flash");
     if (!box) return;
     box.innerHTML = "";
     const div = document.createElement("div");
-    div.className = "flash flash-error";
+    div.className = "flash flash-" + (kind || "error");
     const span = document.createElement("span");
     span.textContent = message;
     const close = document.createElement("button");
@@ -360,9 +382,11 @@
     if (!text || (menu && !menu.hidden)) { whoPop.hidden = true; return; }
     whoPop.textContent = text;
     whoPop.hidden = false;
-    const r = cell.getBoundingClientRect();
+    // Below the whole cell (its chips stay readable), or above it near the window's foot.
+    const r = cell.closest("td").getBoundingClientRect();
     const left = Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - whoPop.offsetWidth - 8);
-    whoPop.style.top = window.scrollY + r.bottom + 4 + "px";
+    const below = r.bottom + 4 + whoPop.offsetHeight <= window.innerHeight;
+    whoPop.style.top = window.scrollY + (below ? r.bottom + 4 : r.top - whoPop.offsetHeight - 4) + "px";
     whoPop.style.left = Math.max(window.scrollX + 8, left) + "px";
   }
 
@@ -509,11 +533,24 @@
         row.classList.add("spotlit");
         // Follow the spotlight, unless that would pull the page from under someone who is
         // typing or has the cell menu open (the bar above the matrix names the row anyway).
-        if (id !== spotted && !busy()) row.scrollIntoView({ block: "center", behavior: "smooth" });
+        if (id !== spotted && !busy()) showRow(row);
       }
     }
     spotted = id;
     tick();
+  }
+  // The matrix scrolls in its own box on a laptop: centre the row there and leave the page
+  // (and the spotlight bar above the matrix) where it is. On a phone the page scrolls.
+  function showRow(row) {
+    const wrap = row.closest(".matrix-wrap");
+    if (wrap && wrap.scrollHeight > wrap.clientHeight + 1 && getComputedStyle(wrap).overflowY !== "visible") {
+      const r = row.getBoundingClientRect(), w = wrap.getBoundingClientRect();
+      const head = wrap.querySelector("thead");
+      const top = head ? head.getBoundingClientRect().height : 0;
+      wrap.scrollBy({ top: r.top - w.top - top - (wrap.clientHeight - top - r.height) / 2, behavior: "smooth" });
+    } else {
+      row.scrollIntoView({ block: "center", behavior: "smooth" });
+    }
   }
   function tick() {
     const spot = document.getElementById("spotlight");
@@ -539,6 +576,17 @@
   document.addEventListener("htmx:beforeRequest", () => {
     const flash = document.getElementById("flash");
     if (flash) flash.innerHTML = "";
+  });
+  // Copy buttons beside the links (the clipboard API needs a secure page; else select + copy).
+  document.addEventListener("click", (e) => {
+    const btn = e.target.closest && e.target.closest("[data-copy-from]");
+    if (!btn) return;
+    const input = document.getElementById(btn.dataset.copyFrom);
+    if (!input) return;
+    const done = () => { btn.textContent = "Copied ✓"; setTimeout(() => { btn.textContent = "Copy"; }, 1500); };
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(input.value).then(done, () => { document.execCommand("copy"); done(); });
+    else { document.execCommand("copy"); done(); }
   });
   // Copy links with one click.
   document.addEventListener("focusin", (e) => {

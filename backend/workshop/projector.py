@@ -125,8 +125,9 @@ class Wall:
         return out
 
     def comments(self, activity_id: int) -> list:  # type: ignore[type-arg]
-        """The newest few comments on an activity, newest first."""
-        return list(reversed(self.s.w.comments.get(activity_id, [])[-COMMENTS_SHOWN:]))
+        """The newest few comments on an activity, in the order they were made (as on
+        every other screen: the newest at the foot)."""
+        return self.s.w.comments.get(activity_id, [])[-COMMENTS_SHOWN:]
 
     @cached_property
     def version(self):  # type: ignore[no-untyped-def]

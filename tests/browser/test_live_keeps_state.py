@@ -149,13 +149,13 @@ def test_no_live_event_takes_a_draft_focus_scroll_or_menu(browser, room_server):
             ("#new-activities", "Pricing experiments"),
             (f"#note-{spot}-{phases[2]}", "Launch differs because"),
             (f"#decider-{spot}", "Dana (VP"),
-            ("#comment-text", "I think PMM should"),
+            (f"#comment-text-{spot}", "I think PMM should"),
             (f"#rationale-{spot}", "PM owns it until launch, then"),
         ):
             fac.type(selector, text)
         fac.remember(f"#rationale-{spot}")
-        pia.type("#comment-text", "Half a thought about pricing")
-        pia.remember("#comment-text")
+        pia.type(f"#comment-text-{spot}", "Half a thought about pricing")
+        pia.remember(f"#comment-text-{spot}")
 
         def propose() -> None:
             for who in (quinn, rae):  # the same view on one pair: unanimous after the reveal
@@ -218,7 +218,7 @@ def test_no_live_event_takes_a_draft_focus_scroll_or_menu(browser, room_server):
         fac.type("#publish-label", "2027-Q1 draft")
         fac.type("#publish-by", "Dana, PM lead")
         fac.remember(f"#rationale-{spot}")
-        pia.remember("#comment-text")
+        pia.remember(f"#comment-text-{spot}")
 
         def agreed_cell() -> None:
             room.api(
@@ -243,7 +243,7 @@ def test_no_live_event_takes_a_draft_focus_scroll_or_menu(browser, room_server):
         assert fac.page.evaluate("() => document.activeElement.dataset.toggle") == focused
         fac.page.keyboard.press("Escape")
         fac.remember(f"#rationale-{spot}")
-        pia.remember("#comment-text")
+        pia.remember(f"#comment-text-{spot}")
 
         fire(
             "a publish",

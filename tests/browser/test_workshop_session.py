@@ -67,7 +67,9 @@ def test_facilitated_session_from_setup_to_published(browser, server):
             keys(page, f"#c-{a_pricing}-{launch}-{pmm_f}", "c")
             keys(page, f"#c-{a_pos}-{launch}-{pm_f}", pos_pm)
         # Silent: Marco's screen never shows Priya's letters, only her progress.
-        pmm.wait_for_selector(".progress-list li:has-text('Priya') >> text=3", timeout=5000)
+        pmm.wait_for_selector(
+            ".progress-list li:has-text('Priya') >> text='2 of 4'", timeout=5000
+        )  # pairs
         assert pmm.get_attribute(f"#c-{a_pos}-{launch}-{pm_f}", "data-letters") == "C"
         assert pmm.locator(".spread").count() == 0
         assert fac.locator("#matrix .spread").count() == 0
@@ -104,7 +106,7 @@ def test_facilitated_session_from_setup_to_published(browser, server):
         assert re.fullmatch(r"[45]:[0-5][0-9]", left), left
 
         # Discussion: Marco comments, the facilitator sees it and records the decision.
-        pmm.fill("#comment-text", "PM should own positioning <in Launch>")
+        pmm.fill(f"#comment-text-{a_pos}", "PM should own positioning <in Launch>")
         pmm.click(".comment-form button[type=submit]")
         fac.wait_for_selector(
             "#discussion .comments:has-text('PM should own positioning <in Launch>')", timeout=5000
