@@ -269,8 +269,13 @@ def test_a_timebox_belongs_to_its_activity_and_publishing_ends_the_discussion(cl
     w = spot(activity_id=positioning)
     assert w["spotlight_activity_id"] == positioning and w["timebox_ends_at"] is None
     assert spot(activity_id=pricing, minutes=2)["timebox_ends_at"]
-    # Publishing ends the discussion: no spotlight or countdown left on the room's screens.
+    # Publishing ends the countdown; the spotlight stays (drafts in its discussion too),
+    # and the wall shows the published result.
+    start(client, board)
+    assert move(client, board, "reveal").status_code == 200
     r = client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "Q"})
     assert r.status_code == 201, r.text
     w = workshop(client, board, tok)
-    assert w["spotlight_activity_id"] is None and w["timebox_ends_at"] is None
+    assert w["spotlight_activity_id"] == pricing and w["timebox_ends_at"] is None
+    wall = client.get(f"/boards/{board.id}/projector?token={board.join}").text
+    assert "pj-pic-published" in wall and "pj-pic-spotlight" not in wall

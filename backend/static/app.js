@@ -393,11 +393,11 @@
   // Phones show one phase at a time; the tabs above the matrix pick it.
   let shownPhase = "0";
   function showPhase() {
-    const wrap = document.querySelector(".matrix-wrap");
-    if (!wrap) return;
-    if (wrap.dataset.showPhase !== shownPhase) wrap.dataset.showPhase = shownPhase;
-    wrap.querySelectorAll("[data-phase-tab]").forEach((b) => {
-      b.setAttribute("aria-pressed", b.dataset.phaseTab === shownPhase ? "true" : "false");
+    document.querySelectorAll(".matrix-wrap").forEach((wrap) => {
+      if (wrap.dataset.showPhase !== shownPhase) wrap.dataset.showPhase = shownPhase;
+      wrap.querySelectorAll("[data-phase-tab]").forEach((b) => {
+        b.setAttribute("aria-pressed", b.dataset.phaseTab === shownPhase ? "true" : "false");
+      });
     });
   }
   document.addEventListener("click", (e) => {

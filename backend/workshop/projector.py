@@ -54,6 +54,8 @@ class Wall:
     @cached_property
     def picture(self) -> str:
         w = self.s.w
+        if w.is_workshop and w.round == r.PUBLISHED:
+            return PUBLISHED  # the result, even if an activity is still spotlit
         if w.spotlight is not None:
             return SPOTLIGHT
         if not w.is_workshop or w.round == r.SETUP:

@@ -78,8 +78,8 @@ def publish(
         board.viewer_token = new_token()
     if board.mode == r.WORKSHOP:
         board.round = r.PUBLISHED
-    # The discussion is over: the room's screens show the published result, not a spotlight.
-    board.spotlight_activity_id = None
+    # The countdown is over; the spotlight stays (with whatever someone is still typing in
+    # its discussion), but the projector shows the published result.
     board.timebox_ends_at = None
     session.add(board)
     session.flush()

@@ -275,8 +275,8 @@ def test_workshop_walls_from_silent_proposals_to_published(browser, server):
         assert "Priya" in page.inner_text("#pj-spread")
         assert re.search(r"×\d", page.inner_text("#pj-spread"))
         assert "<honestly>" in page.inner_text("#pj-comments")  # text, not markup
-        # Newest first.
-        assert "consulted in Build" in page.inner_text("#pj-comments li >> nth=0")
+        # In the order they were made, as on every screen: the newest at the foot.
+        assert "consulted in Build" in page.inner_text("#pj-comments li >> nth=-1")
         left = page.inner_text("#spotlight .timebox-left")
         assert re.fullmatch(r"[45]:[0-5]\d", left), left
         check_wall(page, "spotlight", "#pj-spread .pj-vote, #pj-comments li")
