@@ -17,7 +17,8 @@ def test_home_page_offers_catalogue_and_presets(client):
     assert "<script>" not in r.text  # no inline script
     assert "/static/vendor/htmx/htmx.min.js" in r.text
     assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
-    assert client.get("/static/app.js").status_code == 200
+    for js in ("page", "live", "matrix", "spotlight"):
+        assert client.get(f"/static/js/{js}.js").status_code == 200
     assert client.get("/static/vendor/idiomorph/idiomorph-ext.min.js").status_code == 200
     # The page's title is its title, not a stray piece of the page.
     title = re.search(r"<title>(.*?)</title>", r.text, re.S)
@@ -235,7 +236,7 @@ def test_projector_never_shows_proposal_letters_before_the_reveal(client):
     after = walls()
     no_letters(after)
     assert numbers_blanked(after) == numbers_blanked(before)
-    assert "12 of 24" in after[0]  # the counts do show
+    assert "4 of 8" in after[0]  # the counts (activity·phase pairs) do show
     no_letters(walls(ana))  # a participant's link: still the room's view
 
     # Spotlit while proposing: the activity and the board's (empty) values, no proposals.

@@ -15,7 +15,7 @@ from backend.domain.frameworks import SLOTS
 
 def _spread_html(spread: Spread, to_letters, cid: str) -> str:  # type: ignore[no-untyped-def]
     """The proposals for one cell as chips (letters and how many said them), and who said
-    what as text: shown on tap or focus by app.js, and the cell's accessible description."""
+    what as text: shown on tap or focus by static/js/matrix.js, and the cell's accessible description."""
     who = " · ".join(f"{to_letters(v) or 'no role'}: {', '.join(n)}" for v, n in spread.votes)
     chips = "".join(
         f'<span class="chip">{to_letters(v) or "–"}<b>{len(n)}</b></span>' for v, n in spread.votes

@@ -171,7 +171,7 @@ class Wall:
 
     @property
     def time_left(self) -> str:
-        """The timebox as the server sees it now (app.js counts down from here)."""
+        """The timebox as the server sees it now (static/js/spotlight.js counts down from here)."""
         ends = self.s.v.board.timebox_ends_at
         if ends is None:
             return ""
