@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     # past it is answered 503 at once, never queued (see backend/db.py).
     db_pool_size: int = 10
     db_max_overflow: int = -1
+    # Logs: "json" (one object a line), "text" (for a terminal), or "auto": text when
+    # stderr is a terminal, JSON otherwise (containers, files, systemd).
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: str = "INFO"
 
     @property
     def is_sqlite(self) -> bool:
