@@ -1,4 +1,4 @@
-"""Logs, request ids and a quiet shutdown, on real uvicorn processes."""
+"""Logs, request ids, quiet shutdown and metrics, on real uvicorn processes."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ import json
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from httpx_sse import connect_sse
+from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.harness import Server, migrate, postgres_database, run_server
-from tests.helpers import auth, join, make_board
+from tests.helpers import auth, join, make_board, set_cell
+from tests.workshop_helpers import move, propose, start
 
 pytestmark = pytest.mark.server
 
@@ -181,3 +186,112 @@ def _migrated(url: str) -> str:
     if url.startswith("postgresql"):
         migrate(url)
     return url
+
+
+# --- metrics ---------------------------------------------------------------------------
+
+
+def scrape(server: Server) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    text = httpx.get(server.url + "/metrics", timeout=10).text
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def value(samples: dict, name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def test_metrics_move_with_an_edit_seen_on_a_live_stream(database_url: str, tmp_path: Path) -> None:
+    with run_server(database_url, tmp_path) as server:
+        http = httpx.Client(base_url=server.url, timeout=10)
+        board = make_board(http, activities=[{"name": "Pricing"}])
+        tok = board.facilitator
+        before = scrape(server)
+        stream = Stream(f"{server.url}/boards/{board.id}/events?token={tok}")
+        assert stream.open.wait(10), stream.error
+        during = scrape(server)
+        assert value(during, "lockstep_live_connections") == 1
+        assert set_cell(http, board, tok, "Pricing", "Launch", "PM", "O").status_code == 200
+        stream.wait_for("change")
+        after = scrape(server)
+        http.close()
+        text = httpx.get(server.url + "/metrics").text
+
+    assert value(after, "lockstep_edits_total", kind="cell") == (
+        value(before, "lockstep_edits_total", kind="cell") + 1
+    )
+    assert value(after, "lockstep_live_events_fanned_out_total") >= (
+        value(before, "lockstep_live_events_fanned_out_total") + 1
+    )
+    delay = "lockstep_live_send_delay_seconds"
+    assert value(after, delay + "_count") == value(before, delay + "_count") + 1
+    assert 0 < value(after, delay + "_sum") - value(before, delay + "_sum") < 5
+    assert value(after, delay + "_bucket", le="+Inf") == value(after, delay + "_count")
+    route = {"method": "PUT", "route": "/api/boards/{board_id}/cells", "status": "200"}
+    assert value(after, "lockstep_http_requests_total", **route) == 1
+    assert value(after, "lockstep_db_pool_size") > 0
+    assert ("lockstep_db_pool_checked_out", ()) in after
+    assert ("lockstep_broker_reconnects_total", ()) in after
+    assert tok not in text and board.join not in text  # routes are templates
+
+
+def test_edits_are_counted_by_kind(client: TestClient) -> None:
+    def edits(kind: str) -> float:
+        return REGISTRY.get_sample_value("lockstep_edits_total", {"kind": kind}) or 0.0
+
+    board = make_board(client, activities=[{"name": "Pricing"}])
+    ana = join(client, board, "Ana", "PM")
+    counts = {k: edits(k) for k in ("cell", "proposal", "agreement")}
+    assert set_cell(client, board, board.facilitator, "Pricing", "Build", "PM", "O").is_success
+    start(client, board)
+    assert propose(client, board, ana, "Pricing", "Launch", "PM", "O").is_success
+    assert move(client, board, "reveal").is_success
+    r = client.post(f"/api/boards/{board.id}/accept", headers=auth(board.facilitator), json={})
+    assert r.is_success, r.text
+    assert set_cell(client, board, board.facilitator, "Pricing", "Launch", "PMM", "D").is_success
+    assert edits("cell") == counts["cell"] + 1
+    assert edits("proposal") == counts["proposal"] + 1
+    assert edits("agreement") == counts["agreement"] + 2  # the accept and the agreed cell
+
+
+# --- the pool cap ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def capped(monkeypatch: pytest.MonkeyPatch, configured: str) -> Iterator[str]:
+    if not configured.startswith("postgresql"):
+        pytest.skip("the pool cap applies to PostgreSQL")
+    from backend.config import get_settings
+    from backend.db import get_engine
+
+    get_engine().dispose()
+    monkeypatch.setenv("DB_POOL_SIZE", "1")
+    monkeypatch.setenv("DB_MAX_OVERFLOW", "1")
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield configured
+
+
+def test_past_the_pool_cap_a_request_is_answered_503_at_once(capped: str) -> None:
+    from backend.app import create_app
+    from backend.db import get_engine
+
+    with TestClient(create_app()) as client:
+        board = make_board(client)
+        held = [get_engine().connect(), get_engine().connect()]
+        try:
+            metrics = client.get("/metrics").text
+            assert "lockstep_db_pool_checked_out 2.0" in metrics
+            assert "lockstep_db_pool_limit 2.0" in metrics
+            started = time.monotonic()
+            r = client.get(f"/api/boards/{board.id}", headers=auth(board.facilitator))
+            assert r.status_code == 503, r.text
+            assert time.monotonic() - started < 1
+        finally:
+            for conn in held:
+                conn.close()
+        r = client.get(f"/api/boards/{board.id}", headers=auth(board.facilitator))
+        assert r.status_code == 200

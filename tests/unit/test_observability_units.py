@@ -1,4 +1,4 @@
-"""Redaction, request ids and log lines, without a server."""
+"""Redaction, request ids, log lines and the send-delay histogram, without a server."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import secrets
 
 from backend.observability.logs import JsonFormatter, TextFormatter, redact
+from backend.observability.metrics import SendDelay
 from backend.observability.requestid import request_id_from
 
 
@@ -53,3 +54,16 @@ def test_log_lines_carry_level_time_logger_message_and_request_id() -> None:
     assert line["message"] == "saw [token]"
     text = TextFormatter().format(record)
     assert "WARNING lockstep.x [r-1] saw [token]" in text and token not in text
+
+
+def test_the_send_delay_histogram_counts_into_cumulative_buckets() -> None:
+    h = SendDelay()
+    for seconds in (0.001, 0.005, 0.012, 0.3, 60):
+        h.observe(seconds)
+    family = next(iter(h.collect()))
+    samples = {(s.name, s.labels.get("le")): s.value for s in family.samples}
+    assert samples[("lockstep_live_send_delay_seconds_bucket", "0.005")] == 2
+    assert samples[("lockstep_live_send_delay_seconds_bucket", "0.025")] == 3
+    assert samples[("lockstep_live_send_delay_seconds_bucket", "10.0")] == 4
+    assert samples[("lockstep_live_send_delay_seconds_bucket", "+Inf")] == 5
+    assert samples[("lockstep_live_send_delay_seconds_count", None)] == 5
