@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from backend.config import ROOT, get_settings
+from backend.observability.logs import uvicorn_log_config
 
 
 def migrate(url: str | None = None) -> None:
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         port=settings.port,
         workers=args.workers,
         log_level="warning",
+        log_config=uvicorn_log_config(),
         timeout_graceful_shutdown=3,
     )
 

@@ -28,6 +28,7 @@ from backend.history import views as history_views
 from backend.live import broker as broker_module
 from backend.live import views as live_views
 from backend.live.hub import Hub
+from backend.observability import install as install_observability
 from backend.participants import views as participants_views
 from backend.web import is_htmx, render, templates
 from backend.workshop import api as workshop_api
@@ -96,6 +97,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     broker_module.set_broker(broker)
     app.state.hub = hub
     tune_gc()
+    log.info("started (live updates: %s)", settings.broker_kind)
     try:
         yield
     finally:
@@ -104,6 +106,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hub.publish_presence = None
         broker_module.set_broker(None)
         await broker.stop()
+        log.info("stopped")  # the one line a shutdown writes, however many streams were open
 
 
 def error_response(request: Request, status: int, detail: str) -> Response:
@@ -251,6 +254,7 @@ def create_app() -> FastAPI:
     app.include_router(exports_views.router)
     app.include_router(workshop_api.router)
     app.include_router(boards_api.router)
+    install_observability(app)  # logs, request ids, /metrics; outermost middleware
     return app
 
 

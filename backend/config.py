@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     # ``chromium``); empty: look for it on PATH. Without it, browsers still print to PDF.
     chromium_path: str = ""
     pdf_timeout_seconds: float = 60.0
+    # PostgreSQL connections per worker process: kept open, and opened beyond that for a
+    # burst. -1: no cap (PostgreSQL's max_connections is the cap). With a cap, a request
+    # past it is answered 503 at once, never queued (see backend/db.py).
+    db_pool_size: int = 10
+    db_max_overflow: int = -1
+    # Logs: "json" (one object a line), "text" (for a terminal), or "auto": text when
+    # stderr is a terminal, JSON otherwise (containers, files, systemd).
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: str = "INFO"
 
     @property
     def is_sqlite(self) -> bool:

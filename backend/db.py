@@ -38,10 +38,19 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    # Ten kept open; beyond that, a connection per request in a burst, closed after (for
-    # the reason above). PostgreSQL's max_connections caps the burst: past it a request gets
-    # a 503 at once instead of everyone waiting. Several workers: size it, or use a pooler.
-    return create_engine(url, pool_size=10, max_overflow=-1, pool_pre_ping=True)
+    # DB_POOL_SIZE kept open (10); beyond that, a connection per request in a burst, closed
+    # after. Never a wait for one (for the reason above): uncapped (DB_MAX_OVERFLOW=-1, the
+    # default), PostgreSQL's max_connections caps the burst; capped, a request past
+    # DB_POOL_SIZE + DB_MAX_OVERFLOW fails its checkout at once (pool_timeout=0). Either way
+    # it is answered 503 at once instead of everyone waiting. Sizing: README, "Operations".
+    settings = get_settings()
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=0,
+        pool_pre_ping=True,
+    )
 
 
 @cache

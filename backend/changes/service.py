@@ -21,6 +21,7 @@ from backend.boards.models import Board
 from backend.changes.models import Change
 from backend.errors import Conflict, NotFound
 from backend.live import broker
+from backend.observability.metrics import count_edit
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def commit(
     session.commit()
     for board_id, seq in newest.items():
         broker.after_commit(board_id, seq)
+    for ch, d in ((change, data), *more):
+        count_edit(ch.kind, d)
 
 
 def changes_after(session: Session, *, board_id: int, after: int, limit: int) -> list[Change]:

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from backend.boards.models import Board
 from backend.changes.service import changes_after
 from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_changes
+from backend.observability.metrics import EVENTS_FANNED_OUT, LIVE_CONNECTIONS
 
 PRESENCE_GRACE_SECONDS = 2.0  # a reload should not blink someone out of the list
 # With several processes, each tells the others who is connected to it; a process that
@@ -91,6 +92,7 @@ class Hub:
                 self._publish(f"{board_id}:?")  # who is connected elsewhere?
         sub = Subscription(board_id, asyncio.Queue(self._queue_size), participant_id)
         channel.subscribers.add(sub)
+        LIVE_CONNECTIONS.inc()
         if participant_id is not None:
             channel.online[participant_id] += 1
             if channel.online[participant_id] == 1:
@@ -98,6 +100,7 @@ class Hub:
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
+        LIVE_CONNECTIONS.dec()
         channel = self._channels.get(sub.board_id)
         if channel is None:
             return
@@ -224,6 +227,7 @@ class Hub:
                             sub.offer(event)
                         return
                     channel.last_seq = max(channel.last_seq, event.seq)
+                    EVENTS_FANNED_OUT.inc(len(channel.subscribers))
                     for sub in list(channel.subscribers):
                         sub.offer(event)
                 if len(events) >= self._batch:

@@ -23,6 +23,7 @@ import psycopg
 from sqlalchemy import text
 
 from backend.live.broker import Listener, PresenceListener, Reconnected
+from backend.observability.metrics import BROKER_RECONNECTS
 
 log = logging.getLogger(__name__)
 CHANNEL = "lockstep"
@@ -122,6 +123,7 @@ class PostgresBroker:
                     self._connected, delay = True, 0.2
                     ready.set()
                     if ever_connected:
+                        BROKER_RECONNECTS.inc()
                         log.warning("live updates: listener back; catching up from the change log")
                         reconnected()
                     ever_connected = True

@@ -6,7 +6,8 @@ an event is harmless and every screen converges on the same matrix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC
 
 from sqlmodel import Session
 
@@ -25,6 +26,7 @@ class LiveEvent:
     name: str  # change | refresh | gone | presence
     data: str
     removed_participant: int | None = None  # that participant's own screens get "gone"
+    at: float = 0.0  # the change's timestamp (epoch seconds), for the edit-to-send delay
     _wire: list[bytes] = field(default_factory=list, repr=False, compare=False)
 
     def encoded(self) -> bytes:
@@ -104,4 +106,9 @@ def render_changes(session: Session, board_id: int, changes: list[Change]) -> li
     # comments and versions around it.
     cells_only = all(c.kind == "cell.set" for c in changes)
     screen = load_screen(session, board, role=None, cells_only=cells_only)
-    return [event_for(screen, c) for c in changes]
+    return [replace(event_for(screen, c), at=_epoch(c)) for c in changes]
+
+
+def _epoch(change: Change) -> float:
+    at = change.created_at
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()

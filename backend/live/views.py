@@ -9,6 +9,7 @@ event (reload the board) whose id is the board's current sequence.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 from anyio import to_thread
@@ -23,6 +24,7 @@ from backend.config import get_settings
 from backend.db import get_engine
 from backend.live.hub import Hub
 from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_changes
+from backend.observability.metrics import SEND_DELAY
 from backend.security import request_token, resolve
 
 router = APIRouter()
@@ -127,6 +129,8 @@ async def board_events(board_id: int, request: Request) -> LiveStream:
                     sub.overflowed = False
                 elif event.seq <= cursor:
                     continue  # already sent from the backlog
+                if event.at:
+                    SEND_DELAY.observe(time.time() - event.at)
                 yield sse(event)
                 cursor = max(cursor, event.seq)
         finally:
