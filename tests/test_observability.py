@@ -261,18 +261,25 @@ def test_edits_are_counted_by_kind(client: TestClient) -> None:
 
 
 @pytest.fixture
-def capped(monkeypatch: pytest.MonkeyPatch, configured: str) -> Iterator[str]:
-    if not configured.startswith("postgresql"):
-        pytest.skip("the pool cap applies to PostgreSQL")
+def capped(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A PostgreSQL database of its own (the pool cap applies to PostgreSQL only)."""
+    from backend import render_cache
     from backend.config import get_settings
     from backend.db import get_engine
 
-    get_engine().dispose()
-    monkeypatch.setenv("DB_POOL_SIZE", "1")
-    monkeypatch.setenv("DB_MAX_OVERFLOW", "1")
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    yield configured
+    with postgres_database() as url:
+        migrate(url)
+        render_cache.clear()
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("CREATE_DEMO_BOARD", "false")
+        monkeypatch.setenv("DB_POOL_SIZE", "1")
+        monkeypatch.setenv("DB_MAX_OVERFLOW", "1")
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+        yield url
+        get_engine().dispose()
+        get_settings.cache_clear()
+        get_engine.cache_clear()
 
 
 def test_past_the_pool_cap_a_request_is_answered_503_at_once(capped: str) -> None:
