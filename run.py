@@ -56,6 +56,7 @@ def test(args: list[str]) -> int:
     steps = [
         [str(PYTHON), "-m", "ruff", "check", "."],
         [str(PYTHON), "-m", "ruff", "format", "--check", "."],
+        [str(PYTHON), "tools/mypy_baseline.py"],
         [str(PYTHON), "-m", "pytest", *args],
     ]
     for step in steps:
