@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
-from sqlalchemy import update as sa_update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
@@ -36,7 +35,6 @@ from backend.validation import (
     clean_list,
     clean_text,
 )
-from backend.workshop.models import Version
 
 DEFAULT_PHASES = ("Discover", "Build", "Launch", "Grow")
 DEFAULT_FUNCTIONS = ("PM", "PMM")
@@ -180,26 +178,6 @@ def rename_board(session: Session, *, access: Access, title: str) -> int:
     session.add(board)
     changes.commit(session, change, {"title": title})
     return change.seq
-
-
-def delete_board(session: Session, *, access: Access) -> None:
-    access.require_facilitator("delete the board")
-    board_id = access.board.id
-    # Take the board's write lock and the next sequence number, then delete everything;
-    # live screens hear of that number, find no board and are told it is gone.
-    change = changes.start(session, board_id=board_id, kind="board.deleted", actor=access.actor)
-    # Reviews started from this board's versions no longer have a version to point at.
-    session.execute(
-        sa_update(Board)
-        .where(
-            col(Board.parent_version_id).in_(select(Version.id).where(Version.board_id == board_id))
-        )
-        .values(parent_version_id=None)
-    )
-    session.delete(access.board)
-    changes.broker.before_commit(session, board_id, change.seq)
-    session.commit()
-    changes.broker.after_commit(board_id, change.seq)
 
 
 def set_cell(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from sqlmodel import col, select
 
-from backend.boards.views import base_url
 from backend.db import SessionDep
+from backend.links import base_url
 from backend.security import AccessDep
 from backend.workshop import agreeing, discussion, precheck, publishing, service
 from backend.workshop import schemas as ws
