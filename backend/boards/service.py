@@ -201,24 +201,43 @@ def set_cell(
     change = changes.start(
         session, board_id=board.id, kind="cell.set", actor=access.actor, mode="free"
     )
-    cell = session.exec(
-        select(Cell).where(Cell.activity_id == a, Cell.phase_id == p, Cell.function_id == f)
-    ).first()
-    data = {
-        "activity_id": a,
-        "phase_id": p,
-        "function_id": f,
-        "slots": slots,
-        "before": cell.slots if cell else "",
-    }
-    if cell is None and slots:
-        session.add(Cell(board_id=board.id, activity_id=a, phase_id=p, function_id=f, slots=slots))
-    elif cell is not None:
-        cell.slots = slots
-        cell.updated_at = utcnow()
-        session.add(cell)
+    before = write_cells(session, board.id, a, p, {f: slots})
+    data = {"activity_id": a, "phase_id": p, "function_id": f, "slots": slots, "before": before[f]}
     changes.commit(session, change, data)
     return change.seq
+
+
+def write_cells(
+    session: Session, board_id: int, activity_id: int, phase_id: int, values: dict[int, str]
+) -> dict[int, str]:
+    """Create or update cells of one activity in one phase (function id -> slot codes; empty
+    clears), the one place a cell is written; returns each one's slots before."""
+    existing = {
+        c.function_id: c
+        for c in session.exec(
+            select(Cell).where(Cell.activity_id == activity_id, Cell.phase_id == phase_id)
+        )
+    }
+    before = {}
+    for function_id, slots in values.items():
+        cell = existing.get(function_id)
+        before[function_id] = cell.slots if cell else ""
+        if cell is None:
+            if slots:
+                session.add(
+                    Cell(
+                        board_id=board_id,
+                        activity_id=activity_id,
+                        phase_id=phase_id,
+                        function_id=function_id,
+                        slots=slots,
+                    )
+                )
+        elif cell.slots != slots:
+            cell.slots = slots
+            cell.updated_at = utcnow()
+            session.add(cell)
+    return before
 
 
 # --- structure: phases, functions, activities -------------------------------------
