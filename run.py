@@ -57,6 +57,7 @@ def test(args: list[str]) -> int:
         [str(PYTHON), "-m", "ruff", "check", "."],
         [str(PYTHON), "-m", "ruff", "format", "--check", "."],
         [str(PYTHON), "tools/mypy_baseline.py"],
+        [str(PYTHON), "-c", "from importlinter.cli import lint_imports_command as c; c()"],
         [str(PYTHON), "-m", "pytest", *args],
     ]
     for step in steps:

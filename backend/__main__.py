@@ -9,13 +9,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlmodel import Session
+
 from backend.config import ROOT, get_settings
+from backend.db import get_engine
+from backend.demo import ensure_demo_board
 
 
 def migrate(url: str | None = None) -> None:
-    from alembic import command
-    from alembic.config import Config
-
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     if url:
@@ -24,10 +29,6 @@ def migrate(url: str | None = None) -> None:
 
 
 def check_database() -> None:
-    from sqlalchemy import text
-
-    from backend.db import get_engine
-
     try:
         with get_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -36,11 +37,6 @@ def check_database() -> None:
 
 
 def demo_links() -> tuple[str, str]:
-    from sqlmodel import Session
-
-    from backend.db import get_engine
-    from backend.demo import ensure_demo_board
-
     base = get_settings().base_url
     with Session(get_engine()) as session:
         board = ensure_demo_board(session)
@@ -83,7 +79,6 @@ def main(argv: list[str] | None = None) -> None:
     check_database()
     if settings.is_sqlite and not args.no_migrate:
         migrate()
-    import uvicorn
 
     print(f"\n  Lockstep is running at {settings.base_url}/")
     if settings.create_demo_board:

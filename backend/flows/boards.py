@@ -14,6 +14,7 @@ from backend.workshop.models import Version
 def delete_board(session: Session, *, access: Access) -> None:
     access.require_facilitator("delete the board")
     board_id = access.board.id
+    assert board_id is not None  # a stored board has its id
     # Take the board's write lock and the next sequence number, then delete everything;
     # live screens hear of that number, find no board and are told it is gone.
     change = changes.start(session, board_id=board_id, kind="board.deleted", actor=access.actor)

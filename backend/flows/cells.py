@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from backend.boards.service import set_cell
 from backend.security import Access
 from backend.workshop import rounds as r
+from backend.workshop.agreeing import agree_cell
 from backend.workshop.service import propose
 
 
@@ -21,17 +23,29 @@ def edit_cell(
 ) -> int:
     """A click or key on a cell: the shared matrix in free mode; in a workshop, a
     participant's own proposal or the facilitator's agreed value."""
-    from backend.boards.service import set_cell
-    from backend.workshop.agreeing import agree_cell
-
-    kwargs = {
-        "activity_id": activity_id,
-        "phase_id": phase_id,
-        "function_id": function_id,
-        "letters": letters,
-    }
     if access.board.mode != r.WORKSHOP:
-        return set_cell(session, access=access, **kwargs)
+        return set_cell(
+            session,
+            access=access,
+            activity_id=activity_id,
+            phase_id=phase_id,
+            function_id=function_id,
+            letters=letters,
+        )
     if access.participant is not None:
-        return propose(session, access=access, **kwargs)
-    return agree_cell(session, access=access, **kwargs)
+        return propose(
+            session,
+            access=access,
+            activity_id=activity_id,
+            phase_id=phase_id,
+            function_id=function_id,
+            letters=letters,
+        )
+    return agree_cell(
+        session,
+        access=access,
+        activity_id=activity_id,
+        phase_id=phase_id,
+        function_id=function_id,
+        letters=letters,
+    )

@@ -13,9 +13,12 @@ from backend.errors import Invalid, NotFound
 from backend.participants.models import Participant
 from backend.security import PARTICIPANT, Access, new_token
 from backend.validation import MAX_ID, MAX_PARTICIPANT_NAME, MAX_PARTICIPANTS, clean_text
+from backend.workshop.review import prefill_proposals
+from backend.workshop.service import auto_reveal_if_ready
 
 
 def join(session: Session, *, board: Board, name: str, function_id: int | None) -> Participant:
+    assert board.id is not None  # a stored board has its id
     name = clean_text(name, what="Your name", max_len=MAX_PARTICIPANT_NAME)
     if function_id is None:
         raise Invalid("Choose your function")
@@ -35,8 +38,7 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
     )
     session.add(participant)
     session.flush()
-    from backend.workshop.review import prefill_proposals
-
+    assert participant.id is not None  # flushed, so it has its id
     prefilled = prefill_proposals(session, board=board, participant_id=participant.id)
     changes.commit(
         session,
@@ -48,6 +50,7 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
 
 def remove(session: Session, *, access: Access, participant_id: int) -> None:
     access.require_facilitator("remove people")
+    assert access.board.id is not None  # a stored board has its id
     change = changes.start(
         session, board_id=access.board.id, kind="participant.removed", actor=access.actor
     )
@@ -56,9 +59,7 @@ def remove(session: Session, *, access: Access, participant_id: int) -> None:
         raise NotFound(f"No participant with id {participant_id} on this board")
     session.delete(participant)
     session.flush()
-    from backend.workshop.service import auto_reveal_if_ready
-
-    board = session.get(Board, access.board.id)
+    board = access.board  # the same object session.get would return, read afresh
     session.refresh(board)
     more = auto_reveal_if_ready(session, board)  # the last one not ready may have left
     changes.commit(session, change, {"id": participant_id, "name": participant.name}, *more)

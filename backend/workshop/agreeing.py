@@ -17,6 +17,7 @@ from backend.security import Access
 from backend.validation import MAX_ID
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Proposal
+from backend.workshop.queries import consensus_groups
 from backend.workshop.service import fresh_board, require_workshop
 
 
@@ -97,7 +98,6 @@ def accept(
     require_workshop(board)
     if board.round not in (r.REVEAL, r.AGREED):
         raise Conflict("Proposals are accepted after the reveal")
-    from backend.workshop.queries import consensus_groups
 
     groups = consensus_groups(session, board)
     agreed = {

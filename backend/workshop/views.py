@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from backend.boards.views import live_response
+from backend.boards.views import live_response, redirect
 from backend.db import SessionDep
 from backend.errors import Invalid
 from backend.security import AccessDep
 from backend.workshop import agreeing, discussion, precheck, publishing, service
+from backend.workshop.review import start_next_review
 
 router = APIRouter(include_in_schema=False)
 Opt = Annotated[str, Form()]
@@ -183,9 +184,6 @@ def publish(
 
 @router.post("/boards/{board_id}/versions/{number}/next")
 def next_review(request: Request, number: int, session: SessionDep, access: AccessDep) -> Response:
-    from backend.boards.views import redirect
-    from backend.workshop.review import start_next_review
-
     board = start_next_review(session, access=access, number=number)
     return redirect(request, f"/f/{board.facilitator_token}")
 
