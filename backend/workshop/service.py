@@ -156,7 +156,10 @@ def set_ready(session: Session, *, access: Access, ready: bool) -> int:
     board = fresh_board(session, access.board.id)
     if board.mode != r.WORKSHOP or board.round != r.PROPOSE:
         raise Conflict("Ready marks belong to the silent proposal round")
-    me = session.get(Participant, access.participant.id)
+    # Read afresh: the row this request saw may have been removed since.
+    me = session.get(Participant, access.participant.id, populate_existing=True)
+    if me is None:
+        raise NotFound("You are no longer on this board; ask the facilitator to add you again")
     me.ready = ready
     session.add(me)
     more = []
