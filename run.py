@@ -2,7 +2,7 @@
 """Lockstep's two commands, needing only Python 3.11+ on the machine.
 
     python3 run.py          start the app (SQLite file, demo board, prints the links)
-    python3 run.py test     run the whole test suite (lint, unit, API, live, browser)
+    python3 run.py test     run the whole suite (lint, types, layers, unit, API, live, browser)
     python3 run.py demo     print the demo board's links again
 
 Both create ``.venv`` on first use and install the locked dependencies into it
@@ -56,6 +56,8 @@ def test(args: list[str]) -> int:
     steps = [
         [str(PYTHON), "-m", "ruff", "check", "."],
         [str(PYTHON), "-m", "ruff", "format", "--check", "."],
+        [str(PYTHON), "tools/mypy_baseline.py"],
+        [str(PYTHON), "-c", "from importlinter.cli import lint_imports_command as c; c()"],
         [str(PYTHON), "-m", "pytest", *args],
     ]
     for step in steps:

@@ -9,15 +9,23 @@ from __future__ import annotations
 import argparse
 import sys
 
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlmodel import Session
+
 from backend.config import ROOT, get_settings
+from backend.db import get_engine
+from backend.demo import ensure_demo_board
 from backend.observability.logs import uvicorn_log_config
 
 
 def migrate(url: str | None = None) -> None:
-    from alembic import command
-    from alembic.config import Config
-
     cfg = Config(str(ROOT / "alembic.ini"))
+    # Logging is the app's (backend/observability/logs.py: one handler, tokens redacted);
+    # alembic.ini's own handlers would print every line again, unredacted.
+    cfg.attributes["configure_logging"] = False
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     if url:
         cfg.set_main_option("sqlalchemy.url", url)
@@ -25,10 +33,6 @@ def migrate(url: str | None = None) -> None:
 
 
 def check_database() -> None:
-    from sqlalchemy import text
-
-    from backend.db import get_engine
-
     try:
         with get_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -37,11 +41,6 @@ def check_database() -> None:
 
 
 def demo_links() -> tuple[str, str]:
-    from sqlmodel import Session
-
-    from backend.db import get_engine
-    from backend.demo import ensure_demo_board
-
     base = get_settings().base_url
     with Session(get_engine()) as session:
         board = ensure_demo_board(session)
@@ -84,7 +83,6 @@ def main(argv: list[str] | None = None) -> None:
     check_database()
     if settings.is_sqlite and not args.no_migrate:
         migrate()
-    import uvicorn
 
     print(f"\n  Lockstep is running at {settings.base_url}/")
     if settings.create_demo_board:

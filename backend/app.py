@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
@@ -60,8 +62,6 @@ def tune_gc() -> None:
 
 
 def ping_database() -> None:
-    from sqlalchemy import text
-
     with get_engine().connect() as conn:
         conn.execute(text("SELECT 1"))
 
@@ -69,6 +69,7 @@ def ping_database() -> None:
 def make_broker() -> broker_module.Broker:
     settings = get_settings()
     if settings.broker_kind == "postgres":
+        # Optional: only a PostgreSQL deployment loads the LISTEN/NOTIFY broker.
         from backend.live.pg_broker import PostgresBroker
 
         return PostgresBroker(settings.database_url)
@@ -259,8 +260,6 @@ def create_app() -> FastAPI:
 
 
 def jsonable(errors: list) -> list:  # type: ignore[type-arg]
-    from fastapi.encoders import jsonable_encoder
-
     return jsonable_encoder(errors)
 
 

@@ -1,6 +1,7 @@
-"""A minimal server-sent-events client for tests, on a plain socket so that closing it
-drops the connection at once, as a closed tab does. Events go to a queue; "presence"
-events (no id, not in the change log) go to a queue of their own."""
+"""An event-stream client for tests, on httpx-sse, reading in a thread. Events go to a
+queue; "presence" events (no id, not in the change log) go to a queue of their own.
+``close`` shuts the socket down, so the server sees the connection drop at once, as when
+a tab is closed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+import httpx
+from httpx_sse import connect_sse
 
 
 @dataclass
@@ -26,69 +29,31 @@ class SSEClient:
         self.events: queue.Queue[Event] = queue.Queue()
         self.presence: queue.Queue[Event] = queue.Queue()
         self.status: int | None = None
+        self._socket: socket.socket | None = None
         self._opened = threading.Event()
-        parts = urlsplit(url)
-        self._sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
-        self._sock.settimeout(None)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
-        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-        self._sock.sendall(
-            f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: text/event-stream\r\n{extra}\r\n".encode()
-        )
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(url, headers or {}), daemon=True)
         self._thread.start()
         if not self._opened.wait(10):
             raise TimeoutError("event stream did not open")
 
-    def _run(self) -> None:
-        reader = self._sock.makefile("rb")
+    def _run(self, url: str, headers: dict[str, str]) -> None:
         try:
-            status = reader.readline()
-            self.status = int(status.split()[1]) if status else None
-            chunked = False
-            while (line := reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"transfer-encoding:") and b"chunked" in line.lower():
-                    chunked = True
-            self._opened.set()
-            if self.status != 200:
-                return
-            buffer = b""
-            fields: dict[str, str] = {}
-            data: list[str] = []
-            while True:
-                if chunked:
-                    size = int(reader.readline().strip() or b"0", 16)
-                    if size == 0:
-                        return
-                    buffer += reader.read(size + 2)[:-2]
-                else:
-                    chunk = reader.read1(65536)
-                    if not chunk:
-                        return
-                    buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for raw in lines:
-                    line = raw.rstrip(b"\r").decode()
-                    if line == "":
-                        if data:  # as browsers do: no data line, no event
-                            ev = Event(
-                                fields.get("id"),
-                                fields.get("event", "message"),
-                                "\n".join(data),
-                                time.perf_counter(),
-                            )
-                            (self.presence if ev.event == "presence" else self.events).put(ev)
-                        fields, data = {}, []
-                    elif line.startswith(":"):
-                        continue
-                    else:
-                        name, _, value = line.partition(":")
-                        value = value[1:] if value.startswith(" ") else value
-                        if name == "data":
-                            data.append(value)
-                        else:
-                            fields[name] = value
-        except (OSError, ValueError):
+            with (
+                httpx.Client(timeout=httpx.Timeout(10, read=None)) as client,
+                connect_sse(client, "GET", url, headers=headers) as source,
+            ):
+                self.status = source.response.status_code
+                stream = source.response.extensions.get("network_stream")
+                self._socket = stream.get_extra_info("socket") if stream else None
+                self._opened.set()
+                if self.status != 200:
+                    return
+                for sse in source.iter_sse():
+                    if sse.event == "message" and not sse.data:
+                        continue  # a keep-alive comment: httpx-sse yields it with the last id
+                    ev = Event(sse.id or None, sse.event, sse.data, time.perf_counter())
+                    (self.presence if ev.event == "presence" else self.events).put(ev)
+        except (httpx.HTTPError, OSError, ValueError):
             pass
         finally:
             self._opened.set()
@@ -106,7 +71,7 @@ class SSEClient:
 
     def close(self) -> None:
         """Drop the connection now, as a closed tab does."""
-        with contextlib.suppress(OSError):
-            self._sock.shutdown(socket.SHUT_RDWR)
-        with contextlib.suppress(OSError):
-            self._sock.close()
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
+        self._thread.join(5)

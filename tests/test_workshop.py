@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from backend.errors import NotFound
+from backend.security import resolve
+from backend.workshop import service
 from tests.helpers import auth, join, make_board, state, text_of
 from tests.workshop_helpers import ACTS, HX, matrix_of, move, propose, start, workshop
 
@@ -198,3 +203,21 @@ def test_a_proposing_participant_sees_rule_checks_on_their_own_proposals(client)
     for other in (ben, board.facilitator):
         page = client.get(f"/boards/{board.id}/live", headers=auth(other)).text
         assert "2 Owners" not in page
+
+
+def test_a_ready_mark_from_someone_removed_meanwhile_is_refused_not_a_crash(client, session):
+    # Ana's request has read her row when the facilitator removes her; her ready mark then
+    # found the row gone and failed with a 500 (mypy: "Participant | None" has no "ready").
+    board = make_board(client, **ACTS)
+    start(client, board)
+    ana = join(client, board, "Ana", "PM")
+    join(client, board, "Ben", "PMM")
+    access = resolve(session, board_id=board.id, token=ana)
+    assert access.participant is not None
+    removed = client.delete(
+        f"/api/boards/{board.id}/participants/{access.participant.id}",
+        headers=auth(board.facilitator),
+    )
+    assert removed.status_code == 204
+    with pytest.raises(NotFound, match="no longer"):
+        service.set_ready(session, access=access, ready=True)

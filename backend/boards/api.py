@@ -9,16 +9,18 @@ from backend.boards import schemas as s
 from backend.boards import service
 from backend.boards.queries import MatrixView, load_matrix
 from backend.boards.service import ActivitySpec
-from backend.boards.views import links
 from backend.catalogue.loader import load_catalogue
 from backend.changes.service import change_data, changes_after
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Forbidden
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
+from backend.flows import boards as board_flows
+from backend.flows import people
+from backend.flows.cells import edit_cell
+from backend.links import links
 from backend.participants import service as participants
 from backend.security import AccessDep
-from backend.workshop.service import edit_cell
 
 router = APIRouter(prefix="/api", tags=["boards"])
 ERRORS = {
@@ -164,7 +166,7 @@ def patch_board(body: s.BoardPatch, session: SessionDep, access: AccessDep) -> s
     summary="Delete the board (facilitator)",
 )
 def delete_board(session: SessionDep, access: AccessDep) -> Response:
-    service.delete_board(session, access=access)
+    board_flows.delete_board(session, access=access)
     return Response(status_code=204)
 
 
@@ -202,7 +204,7 @@ def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
 )
 def join(join_token: str, body: s.JoinIn, session: SessionDep) -> s.Joined:
     board = participants.board_for_join_token(session, join_token)
-    p = participants.join(session, board=board, name=body.name, function_id=body.function_id)
+    p = people.join(session, board=board, name=body.name, function_id=body.function_id)
     return s.Joined(board_id=board.id, participant_id=p.id, token=p.secret)
 
 
@@ -214,7 +216,7 @@ def join(join_token: str, body: s.JoinIn, session: SessionDep) -> s.Joined:
     summary="Remove a participant (facilitator)",
 )
 def remove_participant(participant_id: int, session: SessionDep, access: AccessDep) -> Response:
-    participants.remove(session, access=access, participant_id=participant_id)
+    people.remove(session, access=access, participant_id=participant_id)
     return Response(status_code=204)
 
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func
-from sqlalchemy import update as sa_update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
@@ -36,7 +35,6 @@ from backend.validation import (
     clean_list,
     clean_text,
 )
-from backend.workshop.models import Version
 
 DEFAULT_PHASES = ("Discover", "Build", "Launch", "Grow")
 DEFAULT_FUNCTIONS = ("PM", "PMM")
@@ -182,26 +180,6 @@ def rename_board(session: Session, *, access: Access, title: str) -> int:
     return change.seq
 
 
-def delete_board(session: Session, *, access: Access) -> None:
-    access.require_facilitator("delete the board")
-    board_id = access.board.id
-    # Take the board's write lock and the next sequence number, then delete everything;
-    # live screens hear of that number, find no board and are told it is gone.
-    change = changes.start(session, board_id=board_id, kind="board.deleted", actor=access.actor)
-    # Reviews started from this board's versions no longer have a version to point at.
-    session.execute(
-        sa_update(Board)
-        .where(
-            col(Board.parent_version_id).in_(select(Version.id).where(Version.board_id == board_id))
-        )
-        .values(parent_version_id=None)
-    )
-    session.delete(access.board)
-    changes.broker.before_commit(session, board_id, change.seq)
-    session.commit()
-    changes.broker.after_commit(board_id, change.seq)
-
-
 def set_cell(
     session: Session,
     *,
@@ -223,24 +201,43 @@ def set_cell(
     change = changes.start(
         session, board_id=board.id, kind="cell.set", actor=access.actor, mode="free"
     )
-    cell = session.exec(
-        select(Cell).where(Cell.activity_id == a, Cell.phase_id == p, Cell.function_id == f)
-    ).first()
-    data = {
-        "activity_id": a,
-        "phase_id": p,
-        "function_id": f,
-        "slots": slots,
-        "before": cell.slots if cell else "",
-    }
-    if cell is None and slots:
-        session.add(Cell(board_id=board.id, activity_id=a, phase_id=p, function_id=f, slots=slots))
-    elif cell is not None:
-        cell.slots = slots
-        cell.updated_at = utcnow()
-        session.add(cell)
+    before = write_cells(session, board.id, a, p, {f: slots})
+    data = {"activity_id": a, "phase_id": p, "function_id": f, "slots": slots, "before": before[f]}
     changes.commit(session, change, data)
     return change.seq
+
+
+def write_cells(
+    session: Session, board_id: int, activity_id: int, phase_id: int, values: dict[int, str]
+) -> dict[int, str]:
+    """Create or update cells of one activity in one phase (function id -> slot codes; empty
+    clears), the one place a cell is written; returns each one's slots before."""
+    existing = {
+        c.function_id: c
+        for c in session.exec(
+            select(Cell).where(Cell.activity_id == activity_id, Cell.phase_id == phase_id)
+        )
+    }
+    before = {}
+    for function_id, slots in values.items():
+        cell = existing.get(function_id)
+        before[function_id] = cell.slots if cell else ""
+        if cell is None:
+            if slots:
+                session.add(
+                    Cell(
+                        board_id=board_id,
+                        activity_id=activity_id,
+                        phase_id=phase_id,
+                        function_id=function_id,
+                        slots=slots,
+                    )
+                )
+        elif cell.slots != slots:
+            cell.slots = slots
+            cell.updated_at = utcnow()
+            session.add(cell)
+    return before
 
 
 # --- structure: phases, functions, activities -------------------------------------

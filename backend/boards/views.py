@@ -15,33 +15,22 @@ from backend.boards import service
 from backend.boards.models import Board
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
 from backend.catalogue.loader import load_catalogue
-from backend.config import get_settings
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Invalid, NotFound
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
+from backend.flows import boards as board_flows
+from backend.flows.cells import edit_cell
 from backend.history.lineage import history_token
+from backend.links import base_url, links
 from backend.live.render import cell_fragments
 from backend.security import Access, AccessDep
 from backend.validation import MAX_TITLE, is_token
 from backend.web import is_htmx, render, templates
 from backend.workshop import rounds
 from backend.workshop.screen import Screen, load_screen
-from backend.workshop.service import edit_cell
 
 router = APIRouter(include_in_schema=False)
-
-
-def base_url(request: Request) -> str:
-    return get_settings().public_url.rstrip("/") or str(request.base_url).rstrip("/")
-
-
-def links(request: Request, board: Board) -> dict[str, str]:
-    base = base_url(request)
-    return {
-        "facilitator": f"{base}/f/{board.facilitator_token}",
-        "join": f"{base}/j/{board.join_token}",
-    }
 
 
 def redirect(request: Request, url: str) -> Response:
@@ -254,7 +243,7 @@ def rename_board(
 
 @router.post("/boards/{board_id}/delete")
 def delete_board(request: Request, session: SessionDep, access: AccessDep) -> Response:
-    service.delete_board(session, access=access)
+    board_flows.delete_board(session, access=access)
     return redirect(request, "/")
 
 

@@ -7,7 +7,7 @@ translated at the edges (forms, API, exports).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 OWNER, DRIVER, CONSULTED, INFORMED = "O", "D", "C", "I"
 SLOTS: tuple[str, ...] = (OWNER, DRIVER, CONSULTED, INFORMED)
@@ -27,6 +27,7 @@ class Framework:
     label: str
     roles: tuple[Role, ...]
     max_drivers: int | None  # None: no upper bound
+    _by_slot: dict[str, Role] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Looked up per cell: a plain dict on the instance, not a cache keyed by the
@@ -34,7 +35,7 @@ class Framework:
         object.__setattr__(self, "_by_slot", {r.slot: r for r in self.roles})
 
     def role_for_slot(self, slot: str) -> Role:
-        return self._by_slot[slot]  # type: ignore[attr-defined]
+        return self._by_slot[slot]
 
     def letter(self, slot: str) -> str:
         return self.role_for_slot(slot).letter

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.boards.service import ActivitySpec
+from backend.boards.service import ActivitySpec, create_board
 from backend.domain.frameworks import FRAMEWORKS, Framework, get_framework
 from backend.domain.rules import check_cell_group
 from backend.errors import Invalid
@@ -205,8 +205,6 @@ def parse_upload(raw: bytes, filename: str, *, title: str | None = None) -> Impo
 
 
 def create_from_spec(session, spec: ImportSpec):  # type: ignore[no-untyped-def]
-    from backend.boards.service import create_board
-
     return create_board(
         session,
         title=spec.title,

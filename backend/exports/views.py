@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from backend.boards.queries import load_matrix
 from backend.db import SessionDep
+from backend.errors import NotFound
 from backend.exports import csv_export, markdown_export, xlsx_export
 from backend.exports.pdf import html_to_pdf
 from backend.exports.printing import print_html
@@ -87,7 +88,6 @@ def document_download(documented: Documented, fmt: str, *, paper: str = "a4") ->
             "application/json",
             filename(name, "json"),
         )
-    from backend.errors import NotFound
 
     raise NotFound(f"Unknown export format {fmt!r}; use xlsx, md, csv, wide.csv, json or pdf")
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from backend.db import SessionDep
+from backend.errors import NotFound
 from backend.exports.views import document_download
 from backend.history.activity_queries import activity_history
 from backend.history.compare import Comparison
@@ -27,8 +28,6 @@ def _id(value: str | None, what: str) -> int | None:
     if value in (None, ""):
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 10:
-        from backend.errors import NotFound
-
         raise NotFound(f"No such version to compare ({what})")
     return int(value)
 

@@ -114,4 +114,7 @@ def formatter() -> logging.Formatter:
 
 def uvicorn_log_config() -> dict[str, Any]:
     """``uvicorn.run(log_config=...)``: the same as ``uvicorn-logging.json``."""
-    return json.loads((Path(__file__).parent / "uvicorn-logging.json").read_text())
+    config: dict[str, Any] = json.loads(
+        (Path(__file__).parent / "uvicorn-logging.json").read_text()
+    )
+    return config

@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 
 from backend.config import get_settings
 
-disable_created_metrics()  # no "_created" series beside every counter
+disable_created_metrics()  # type: ignore[no-untyped-call]  # no "_created" series beside every counter
 
 HTTP_REQUESTS = Counter(
     "lockstep_http_requests",
@@ -76,7 +76,7 @@ class SendDelay:
         cumulative, buckets = 0, []
         for bound, count in zip((*self.bounds, float("inf")), counts, strict=True):
             cumulative += count
-            buckets.append((floatToGoString(bound), cumulative))
+            buckets.append((floatToGoString(bound), cumulative))  # type: ignore[no-untyped-call]
         yield HistogramMetricFamily(self.name, self.help, buckets=buckets, sum_value=total)
 
 

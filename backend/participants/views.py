@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from backend.boards.models import TeamFunction
 from backend.boards.views import board_page, live_response, redirect
 from backend.db import SessionDep
+from backend.flows import people
 from backend.participants import service
 from backend.participants.models import Participant
 from backend.security import PARTICIPANT, Access, AccessDep, participant_cookie
@@ -48,7 +49,7 @@ def join(
     function_id: Annotated[int | None, Form()] = None,
 ) -> Response:
     board = service.board_for_join_token(session, token)
-    participant = service.join(session, board=board, name=name, function_id=function_id)
+    participant = people.join(session, board=board, name=name, function_id=function_id)
     response = redirect(request, f"/j/{token}")
     response.set_cookie(
         participant_cookie(board.id),
@@ -65,5 +66,5 @@ def join(
 def remove(
     request: Request, participant_id: int, session: SessionDep, access: AccessDep
 ) -> HTMLResponse:
-    service.remove(session, access=access, participant_id=participant_id)
+    people.remove(session, access=access, participant_id=participant_id)
     return live_response(request, session, access)

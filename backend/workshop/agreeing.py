@@ -7,7 +7,8 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from backend.boards.lookup import cell_target, owned, parse_letters
-from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
+from backend.boards.models import Activity, Board, Phase, TeamFunction
+from backend.boards.service import write_cells
 from backend.changes import service as changes
 from backend.domain.consensus import acceptable_unanimous
 from backend.errors import Conflict, Invalid
@@ -16,6 +17,7 @@ from backend.security import Access
 from backend.validation import MAX_ID
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Proposal
+from backend.workshop.queries import consensus_groups
 from backend.workshop.service import fresh_board, require_workshop
 
 
@@ -27,34 +29,6 @@ def _agree(session: Session, board: Board, activity_id: int, phase_id: int) -> N
     ).first()
     if exists is None:
         session.add(Agreement(board_id=board.id, activity_id=activity_id, phase_id=phase_id))
-
-
-def _set_cells(
-    session: Session, board: Board, activity_id: int, phase_id: int, values: dict[int, str]
-) -> None:
-    existing = {
-        c.function_id: c
-        for c in session.exec(
-            select(Cell).where(Cell.activity_id == activity_id, Cell.phase_id == phase_id)
-        )
-    }
-    for function_id, slots in values.items():
-        cell = existing.get(function_id)
-        if cell is None:
-            if slots:
-                session.add(
-                    Cell(
-                        board_id=board.id,
-                        activity_id=activity_id,
-                        phase_id=phase_id,
-                        function_id=function_id,
-                        slots=slots,
-                    )
-                )
-        elif cell.slots != slots:
-            cell.slots = slots
-            cell.updated_at = utcnow()
-            session.add(cell)
 
 
 def check_agreeable(board: Board, activity: Activity) -> None:
@@ -82,21 +56,14 @@ def agree_cell(
     cell_target(session, board.id, activity_id, phase_id, function_id)
     activity = session.get(Activity, activity_id)
     check_agreeable(board, activity)
-    before = session.exec(
-        select(Cell.slots).where(
-            Cell.activity_id == activity_id,
-            Cell.phase_id == phase_id,
-            Cell.function_id == function_id,
-        )
-    ).first()
-    _set_cells(session, board, activity_id, phase_id, {function_id: slots})
+    before = write_cells(session, board.id, activity_id, phase_id, {function_id: slots})
     _agree(session, board, activity_id, phase_id)
     data = {
         "activity_id": activity_id,
         "phase_id": phase_id,
         "function_id": function_id,
         "slots": slots,
-        "before": before or "",
+        "before": before[function_id],
         "agreed": True,
     }
     changes.commit(session, change, data)
@@ -131,7 +98,6 @@ def accept(
     require_workshop(board)
     if board.round not in (r.REVEAL, r.AGREED):
         raise Conflict("Proposals are accepted after the reveal")
-    from backend.workshop.queries import consensus_groups
 
     groups = consensus_groups(session, board)
     agreed = {
@@ -185,7 +151,7 @@ def accept(
             values = {f: s.majority or "" for f, s in g.cells.items()}
         if values is None:
             continue
-        _set_cells(session, board, a, p, values)
+        write_cells(session, board.id, a, p, values)
         _agree(session, board, a, p)
         taken.append([a, p])
         accepted[f"{a}:{p}"] = {str(f): slots for f, slots in values.items() if slots}

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Request
 from sqlmodel import col, select
 
-from backend.boards.views import base_url
+from backend.boards.api import created
+from backend.boards.models import Activity
+from backend.boards.queries import ordered
 from backend.db import SessionDep
+from backend.links import base_url
+from backend.participants.models import Participant
 from backend.security import AccessDep
 from backend.workshop import agreeing, discussion, precheck, publishing, service
 from backend.workshop import schemas as ws
 from backend.workshop.models import Comment, Proposal, Version
+from backend.workshop.review import start_next_review
 from backend.workshop.screen import load_screen
+from backend.workshop.viewer import board_for_viewer, version_of
 
 router = APIRouter(prefix="/api", tags=["workshop"])
 ERRORS = {
@@ -295,9 +303,6 @@ def post_version(
     summary="Start the next review from a published version (facilitator)",
 )
 def post_next_review(number: int, request: Request, session: SessionDep, access: AccessDep) -> dict:  # type: ignore[type-arg]
-    from backend.boards.api import created
-    from backend.workshop.review import start_next_review
-
     board = start_next_review(session, access=access, number=number)
     return created(request, board).model_dump()
 
@@ -317,8 +322,6 @@ def get_versions(request: Request, session: SessionDep, access: AccessDep) -> li
     summary="Published versions, read-only, with the viewer link's token",
 )
 def view_versions(viewer_token: str, request: Request, session: SessionDep) -> list[ws.VersionOut]:
-    from backend.workshop.viewer import board_for_viewer
-
     board = board_for_viewer(session, viewer_token)
     rows = session.exec(
         select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
@@ -333,10 +336,6 @@ def view_versions(viewer_token: str, request: Request, session: SessionDep) -> l
     summary="One published version in full (JSON), read-only",
 )
 def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  # type: ignore[type-arg]
-    import json
-
-    from backend.workshop.viewer import board_for_viewer, version_of
-
     board = board_for_viewer(session, viewer_token)
     return json.loads(version_of(session, board, number).snapshot)
 
@@ -365,10 +364,6 @@ def put_precheck(body: ws.PrecheckIn, session: SessionDep, access: AccessDep) ->
     summary="The pre-check's answers: what the room wants to spend time on",
 )
 def get_precheck(session: SessionDep, access: AccessDep) -> ws.PrecheckAgendaOut:
-    from backend.boards.models import Activity
-    from backend.boards.queries import ordered
-    from backend.participants.models import Participant
-
     board = access.board
     pc = precheck.load_precheck(
         session,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from backend.boards.models import Activity, Board
+from backend.boards.models import Activity, Board, TeamFunction
 from backend.domain.consensus import GroupView, HotItem, acceptable_unanimous, group_views
 from backend.participants.models import Participant
 from backend.workshop import rounds as r
@@ -36,7 +36,6 @@ def consensus_groups(
     session: Session, board: Board, names: dict[int, str] | None = None
 ) -> dict[tuple[int, int], GroupView]:
     """Every participant's proposals, grouped (server-side only; reveal decides who sees it)."""
-    from backend.boards.models import TeamFunction
 
     functions = [
         f.id for f in session.exec(select(TeamFunction).where(TeamFunction.board_id == board.id))

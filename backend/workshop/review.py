@@ -13,7 +13,8 @@ import re
 
 from sqlmodel import Session
 
-from backend.boards.models import Board
+from backend.boards.models import Activity, Board, Phase, TeamFunction
+from backend.boards.queries import ordered
 from backend.boards.service import ActivitySpec, create_board
 from backend.changes import service as changes
 from backend.domain.frameworks import get_framework
@@ -74,8 +75,6 @@ def prefill_proposals(session: Session, *, board: Board, participant_id: int) ->
     version = session.get(Version, board.parent_version_id)
     if version is None:
         return 0
-    from backend.boards.models import Activity, Phase, TeamFunction
-    from backend.boards.queries import ordered
 
     activities = ordered(session, Activity, board.id)
     by_key = {x.lineage_key: x.id for x in activities}

@@ -96,33 +96,6 @@ def _enter_round(session: Session, board: Board, to: str, *, before: str) -> Non
     session.add(board)
 
 
-def edit_cell(
-    session: Session,
-    *,
-    access: Access,
-    activity_id: int,
-    phase_id: int,
-    function_id: int,
-    letters: str,
-) -> int:
-    """A click or key on a cell: the shared matrix in free mode; in a workshop, a
-    participant's own proposal or the facilitator's agreed value."""
-    from backend.boards.service import set_cell
-    from backend.workshop.agreeing import agree_cell
-
-    kwargs = {
-        "activity_id": activity_id,
-        "phase_id": phase_id,
-        "function_id": function_id,
-        "letters": letters,
-    }
-    if access.board.mode != r.WORKSHOP:
-        return set_cell(session, access=access, **kwargs)
-    if access.participant is not None:
-        return propose(session, access=access, **kwargs)
-    return agree_cell(session, access=access, **kwargs)
-
-
 # --- proposals and ready marks -------------------------------------------------------------
 
 
@@ -183,7 +156,10 @@ def set_ready(session: Session, *, access: Access, ready: bool) -> int:
     board = fresh_board(session, access.board.id)
     if board.mode != r.WORKSHOP or board.round != r.PROPOSE:
         raise Conflict("Ready marks belong to the silent proposal round")
-    me = session.get(Participant, access.participant.id)
+    # Read afresh: the row this request saw may have been removed since.
+    me = session.get(Participant, access.participant.id, populate_existing=True)
+    if me is None:
+        raise NotFound("You are no longer on this board; ask the facilitator to add you again")
     me.ready = ready
     session.add(me)
     more = []

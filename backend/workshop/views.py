@@ -8,59 +8,37 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from backend.boards.views import live_response
+from backend.boards.views import live_response, redirect
 from backend.db import SessionDep
-from backend.errors import Invalid
 from backend.security import AccessDep
 from backend.workshop import agreeing, discussion, precheck, publishing, service
+from backend.workshop import forms as f
+from backend.workshop.review import start_next_review
 
 router = APIRouter(include_in_schema=False)
-Opt = Annotated[str, Form()]
-
-
-def _int(value: str, what: str) -> int | None:
-    if value in ("", None):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise Invalid(f"{what} must be a whole number") from None
-
-
-def _float(value: str, what: str) -> float | None:
-    if value in ("", None):
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise Invalid(f"{what} must be a number") from None
-
-
-def _bool(value: str) -> bool:
-    return value.lower() in ("1", "true", "on", "yes")
 
 
 @router.post("/boards/{board_id}/mode", response_class=HTMLResponse)
 def set_mode(
-    request: Request, session: SessionDep, access: AccessDep, mode: Opt = "", auto_reveal: Opt = ""
+    request: Request, session: SessionDep, access: AccessDep, form: Annotated[f.ModeForm, Form()]
 ) -> Response:
-    service.set_mode(
-        session, access=access, mode=mode, auto_reveal=_bool(auto_reveal) if auto_reveal else None
-    )
+    service.set_mode(session, access=access, mode=form.mode, auto_reveal=form.auto_reveal)
     return live_response(request, session, access)
 
 
 @router.post("/boards/{board_id}/round", response_class=HTMLResponse)
-def move_round(request: Request, session: SessionDep, access: AccessDep, to: Opt = "") -> Response:
-    service.move_round(session, access=access, to=to)
+def move_round(
+    request: Request, session: SessionDep, access: AccessDep, form: Annotated[f.RoundForm, Form()]
+) -> Response:
+    service.move_round(session, access=access, to=form.to)
     return live_response(request, session, access)
 
 
 @router.post("/boards/{board_id}/ready", response_class=HTMLResponse)
 def set_ready(
-    request: Request, session: SessionDep, access: AccessDep, ready: Opt = "true"
+    request: Request, session: SessionDep, access: AccessDep, form: Annotated[f.ReadyForm, Form()]
 ) -> Response:
-    service.set_ready(session, access=access, ready=_bool(ready))
+    service.set_ready(session, access=access, ready=form.ready)
     return live_response(request, session, access)
 
 
@@ -69,18 +47,15 @@ def accept(
     request: Request,
     session: SessionDep,
     access: AccessDep,
-    activity_id: Opt = "",
-    phase_id: Opt = "",
-    use: Opt = "unanimous",
-    participant_id: Opt = "",
+    form: Annotated[f.AcceptForm, Form()],
 ) -> Response:
     agreeing.accept(
         session,
         access=access,
-        activity_id=_int(activity_id, "activity_id"),
-        phase_id=_int(phase_id, "phase_id"),
-        use=use,
-        participant_id=_int(participant_id, "participant_id"),
+        activity_id=form.activity_id,
+        phase_id=form.phase_id,
+        use=form.use,
+        participant_id=form.participant_id,
     )
     return live_response(request, session, access)
 
@@ -104,32 +79,26 @@ def spotlight(
     request: Request,
     session: SessionDep,
     access: AccessDep,
-    activity_id: Opt = "",
-    minutes: Opt = "",
+    form: Annotated[f.SpotlightForm, Form()],
 ) -> Response:
-    discussion.spotlight(
-        session,
-        access=access,
-        activity_id=_int(activity_id, "activity_id"),
-        minutes=_float(minutes, "minutes"),
-    )
+    discussion.spotlight(session, access=access, activity_id=form.activity_id, minutes=form.minutes)
     return live_response(request, session, access)
 
 
 @router.post("/boards/{board_id}/timebox", response_class=HTMLResponse)
 def timebox(
-    request: Request, session: SessionDep, access: AccessDep, minutes: Opt = ""
+    request: Request, session: SessionDep, access: AccessDep, form: Annotated[f.TimeboxForm, Form()]
 ) -> Response:
-    discussion.set_timebox(session, access=access, minutes=_float(minutes, "minutes"))
+    discussion.set_timebox(session, access=access, minutes=form.minutes)
     return live_response(request, session, access)
 
 
 @router.post("/boards/{board_id}/comments", response_class=HTMLResponse)
 def comment(
-    request: Request, session: SessionDep, access: AccessDep, activity_id: Opt = "", text: Opt = ""
+    request: Request, session: SessionDep, access: AccessDep, form: Annotated[f.CommentForm, Form()]
 ) -> Response:
     discussion.add_comment(
-        session, access=access, activity_id=_int(activity_id, "activity_id") or 0, text=text
+        session, access=access, activity_id=form.activity_id or 0, text=form.text
     )
     return live_response(request, session, access)
 
@@ -139,16 +108,14 @@ def rationale(
     request: Request,
     session: SessionDep,
     access: AccessDep,
-    activity_id: Opt = "",
-    phase_id: Opt = "",
-    text: Opt = "",
+    form: Annotated[f.RationaleForm, Form()],
 ) -> Response:
     discussion.set_rationale(
         session,
         access=access,
-        activity_id=_int(activity_id, "activity_id") or 0,
-        phase_id=_int(phase_id, "phase_id"),
-        text=text,
+        activity_id=form.activity_id or 0,
+        phase_id=form.phase_id,
+        text=form.text,
     )
     return live_response(request, session, access)
 
@@ -158,12 +125,9 @@ def park(
     request: Request,
     session: SessionDep,
     access: AccessDep,
-    activity_id: Opt = "",
-    decider: Opt = "",
+    form: Annotated[f.ParkForm, Form()],
 ) -> Response:
-    discussion.park(
-        session, access=access, activity_id=_int(activity_id, "activity_id") or 0, decider=decider
-    )
+    discussion.park(session, access=access, activity_id=form.activity_id or 0, decider=form.decider)
     return live_response(request, session, access)
 
 
@@ -172,20 +136,16 @@ def publish(
     request: Request,
     session: SessionDep,
     access: AccessDep,
-    label: Opt = "",
-    published_by: Opt = "",
+    form: Annotated[f.PublishForm, Form()],
 ) -> Response:
     publishing.publish(
-        session, access=access, label=label or None, published_by=published_by or None
+        session, access=access, label=form.label or None, published_by=form.published_by or None
     )
     return live_response(request, session, access)
 
 
 @router.post("/boards/{board_id}/versions/{number}/next")
 def next_review(request: Request, number: int, session: SessionDep, access: AccessDep) -> Response:
-    from backend.boards.views import redirect
-    from backend.workshop.review import start_next_review
-
     board = start_next_review(session, access=access, number=number)
     return redirect(request, f"/f/{board.facilitator_token}")
 
@@ -195,15 +155,13 @@ def precheck_mark(
     request: Request,
     session: SessionDep,
     access: AccessDep,
-    activity_id: Opt = "",
-    verdict: Opt = "",
-    note: Opt = "",
+    form: Annotated[f.PrecheckForm, Form()],
 ) -> Response:
     precheck.mark(
         session,
         access=access,
-        activity_id=_int(activity_id, "activity_id") or 0,
-        verdict=verdict,
-        note=note,
+        activity_id=form.activity_id or 0,
+        verdict=form.verdict,
+        note=form.note,
     )
     return live_response(request, session, access)

@@ -103,6 +103,8 @@ def test_every_screen_in_every_round(browser, room_server):
         fac.wait_for_timeout(500)
         shoot_round(look, "free", fac, phone, proj)
 
+        fac.click("#links .copy-btn >> nth=0")
+        fac.wait_for_selector("#links .copy-btn:has-text('Copied')", timeout=3000)
         one_primary(look, fac, "free")
         rules_beside_the_matrix(look, room, fac)
 

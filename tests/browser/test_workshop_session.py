@@ -111,6 +111,7 @@ def test_facilitated_session_from_setup_to_published(browser, server):
         fac.wait_for_selector(
             "#discussion .comments:has-text('PM should own positioning <in Launch>')", timeout=5000
         )
+        assert pmm.input_value(f"#comment-text-{a_pos}") == ""  # sent: the box is empty again
         fac.click(f"#c-{a_pos}-{launch}-{pm_f}")
         fac.click("#cell-menu [data-toggle=O]")
         fac.click("#cell-menu [data-toggle=D]")

@@ -102,6 +102,7 @@
   let lastSeq = live ? Number(live.dataset.seq || 0) : 0;
   let source = null;
   let refreshing = false;
+  let refreshAgain = false; // asked for while one was running: one more when it ends
   let buffered = [];
   let retryMs = 500;
 
@@ -111,11 +112,16 @@
     conn.textContent = text;
   }
 
+  function wantsRefresh(ev) {
+    return ev.type === "refresh" || live.dataset.alwaysRefresh === "true";
+  }
+
   function apply(ev) {
     const seq = Number(ev.lastEventId || 0);
     if (refreshing) { buffered.push(ev); return; }
-    if (ev.type === "refresh" || live.dataset.alwaysRefresh === "true") { refresh(seq, 0); return; } // never skipped
-    if (seq && seq <= lastSeq) return; // already shown
+    if (ev.type === "refresh") { refresh(seq, 0); return; } // never skipped: it may mean "start over"
+    if (seq && seq <= lastSeq) return; // already shown (a refresh at lastSeq holds it too)
+    if (wantsRefresh(ev)) { refresh(seq, 0); return; }
     htmx.swap(document.body, ev.data, { swapStyle: "none" }); // out-of-band parts: morphed below
     if (seq) lastSeq = seq;
     live.dataset.applied = String(lastSeq); // what this screen shows (tests wait on it)
@@ -125,6 +131,7 @@
   // Reload the live part of the page; events arriving meanwhile wait, then apply in order.
   function refresh(seq, attempt) {
     refreshing = true;
+    refreshAgain = false;
     const token = document.body.dataset.token;
     fetch(live.dataset.refresh, { headers: { "X-Lockstep-Token": token, "HX-Request": "true" } })
       .then((r) => {
@@ -139,9 +146,14 @@
       .then(() => {
         refreshing = false;
         live.dataset.applied = String(lastSeq);
-        const pending = buffered;
+        // What arrived meanwhile: anything the refresh already holds is dropped; if the rest
+        // needs a refresh, one refresh covers all of it (not one per event).
+        const pending = buffered.filter((ev) => ev.type === "refresh" || !Number(ev.lastEventId || 0) || Number(ev.lastEventId) > lastSeq);
         buffered = [];
-        pending.forEach(apply);
+        const again = refreshAgain || pending.some(wantsRefresh);
+        refreshAgain = false;
+        if (again) refresh(lastSeq, 0);
+        else pending.forEach(apply);
         document.dispatchEvent(new CustomEvent("lockstep:applied", { detail: { seq: lastSeq } }));
       })
       .catch((err) => {
@@ -196,7 +208,11 @@
   }
 
   // Another part of the page asks to show what the board really holds (after a failed save).
-  L.refreshNow = () => { if (live) refresh(lastSeq, 0); };
+  L.refreshNow = () => {
+    if (!live) return;
+    if (refreshing) refreshAgain = true; // never two at once: an older answer could land last
+    else refresh(lastSeq, 0);
+  };
   L.showPresence = showPresence;
 
   connect();

@@ -108,6 +108,7 @@
       flash("That cell was just removed by the facilitator.");
       return;
     }
+    if (!canEdit(cell)) { closeMenu(true); return; } // the round moved on: nothing to set here
     document.getElementById("cell-menu-title").textContent = cellName(cell);
     const letters = lettersOf(cell);
     menu.querySelectorAll("[data-toggle]").forEach((b) => {
@@ -183,6 +184,9 @@
   // Phones show one phase at a time; the tabs above the matrix pick it.
   let shownPhase = "0";
   function showPhase() {
+    // A phase removed under the open tab: back to the first one.
+    const tabs = document.querySelectorAll("[data-phase-tab]");
+    if (tabs.length && ![...tabs].some((b) => b.dataset.phaseTab === shownPhase)) shownPhase = "0";
     document.querySelectorAll(".matrix-wrap").forEach((wrap) => {
       if (wrap.dataset.showPhase !== shownPhase) wrap.dataset.showPhase = shownPhase;
       wrap.querySelectorAll("[data-phase-tab]").forEach((b) => {

@@ -49,5 +49,33 @@ window.Lockstep = (function () {
   });
 
 
+  // Forms marked data-reset-on-success empty themselves after a successful request.
+  document.addEventListener("htmx:afterRequest", (e) => {
+    const form = e.detail.elt;
+    const ok = e.detail.xhr && e.detail.xhr.status < 400;
+    if (ok && form.matches && form.matches("form[data-reset-on-success]")) form.reset();
+  });
+  // A new answer clears an old error message.
+  document.addEventListener("htmx:beforeRequest", () => {
+    const flash = document.getElementById("flash");
+    if (flash) flash.innerHTML = "";
+  });
+  // Copy buttons beside the links (the clipboard API needs a secure page; else select + copy).
+  document.addEventListener("click", (e) => {
+    const btn = e.target.closest && e.target.closest("[data-copy-from]");
+    if (!btn) return;
+    const input = document.getElementById(btn.dataset.copyFrom);
+    if (!input) return;
+    const done = () => { btn.textContent = "Copied ✓"; setTimeout(() => { btn.textContent = "Copy"; }, 1500); };
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(input.value).then(done, () => { document.execCommand("copy"); done(); });
+    else { document.execCommand("copy"); done(); }
+  });
+  // Copy links with one click.
+  document.addEventListener("focusin", (e) => {
+    if (e.target.matches && e.target.matches("input[data-copy]")) e.target.select();
+  });
+
+
   return { isTextField: isTextField, flash: flash };
 })();
