@@ -302,3 +302,53 @@ def test_past_the_pool_cap_a_request_is_answered_503_at_once(capped: str) -> Non
                 conn.close()
         r = client.get(f"/api/boards/{board.id}", headers=auth(board.facilitator))
         assert r.status_code == 200
+
+
+def test_the_start_command_logs_each_line_once_and_never_a_token(tmp_path: Path) -> None:
+    """``python -m backend serve`` migrates SQLite first: alembic's own logging setup must not
+    add a second, unredacted handler (it did: every line twice, tokens in the clear)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.harness import ROOT, free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}",  # serve migrates it
+        "CREATE_DEMO_BOARD": "false",
+        "LOG_FORMAT": "text",
+    }
+    out = tmp_path / "serve.log"
+    with open(out, "wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "backend", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, out.read_text()
+            time.sleep(0.1)
+        with httpx.Client(base_url=url) as http:
+            board = make_board(http, title="Logged")
+            assert http.get(f"/f/{board.facilitator}").status_code == 200
+            assert http.get(f"/api/boards/{board.id}", headers=auth(board.facilitator)).is_success
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(15)
+    text = out.read_text()
+    assert "GET /f/[token] 200" in text  # the access line is there, redacted
+    for secret in (board.facilitator, board.join):
+        assert secret not in text
+    assert text.count("GET /f/[token] 200") == 1, text  # once, not once per handler
