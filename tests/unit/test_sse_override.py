@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import threading
 
 from sse_starlette import EventSourceResponse
 
@@ -19,6 +20,13 @@ def test_sse_starlette_still_sends_every_message_through_send_with_timeout():
     assert source.count("self._send_with_timeout(") >= 2  # the events and the pings
 
 
+def run(coro) -> None:  # type: ignore[no-untyped-def]
+    """On a thread of its own: a browser test may have left an event loop on this one."""
+    worker = threading.Thread(target=asyncio.run, args=(coro,))
+    worker.start()
+    worker.join()
+
+
 def test_the_override_sends_directly_without_a_timeout_and_defers_with_one():
     sent: list[dict] = []
 
@@ -30,7 +38,7 @@ def test_the_override_sends_directly_without_a_timeout_and_defers_with_one():
 
     stream = LiveStream(events())
     assert stream.send_timeout is None
-    asyncio.run(stream._send_with_timeout(send, {"type": "http.response.body", "body": b"a"}))
+    run(stream._send_with_timeout(send, {"type": "http.response.body", "body": b"a"}))
     timed = LiveStream(events(), send_timeout=5)
-    asyncio.run(timed._send_with_timeout(send, {"type": "http.response.body", "body": b"b"}))
+    run(timed._send_with_timeout(send, {"type": "http.response.body", "body": b"b"}))
     assert [m["body"] for m in sent] == [b"a", b"b"]
