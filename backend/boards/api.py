@@ -18,6 +18,7 @@ from backend.errors import Forbidden
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
 from backend.participants import service as participants
 from backend.security import AccessDep
+from backend.validation import MAX_ID
 from backend.workshop.service import edit_cell
 
 router = APIRouter(prefix="/api", tags=["boards"])
@@ -273,7 +274,7 @@ def delete_item(kind: s.Kind, item_id: int, session: SessionDep, access: AccessD
 def list_changes(
     session: SessionDep,
     access: AccessDep,
-    after: int = Query(0, ge=0),
+    after: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[s.ChangeOut]:
     rows = changes_after(session, board_id=access.board.id, after=after, limit=limit)
