@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,7 +149,10 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
 def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
     text = _decode(raw)
     reader = csv.DictReader(io.StringIO(text))
-    header = tuple(reader.fieldnames or ())
+    try:
+        header = tuple(reader.fieldnames or ())
+    except csv.Error as exc:
+        raise Invalid(_csv_problem(reader, exc)) from None
     if header != LONG_COLUMNS:
         raise Invalid(
             f"Row 1: expected the columns {', '.join(LONG_COLUMNS)} (the long CSV export); got {', '.join(header) or 'none'}"
@@ -159,7 +163,7 @@ def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
     functions: list[str] = []
     activities: dict[str, ActivitySpec] = {}
     cells: dict[tuple[str, str, str], str] = {}
-    for n, row in enumerate(reader, start=2):
+    for n, row in enumerate(_rows(reader), start=2):
         if None in row or any(v is None for v in row.values()):
             raise Invalid(f"Row {n}: expected {len(LONG_COLUMNS)} columns")
         fw = by_label.get(row["framework"].strip().lower())
@@ -189,6 +193,23 @@ def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
         activities=list(activities.values()),
         cells=cells,
     )
+
+
+def _csv_problem(reader: csv.DictReader[str], exc: csv.Error) -> str:
+    line = reader.line_num + 1  # the line being read when it failed
+    if "field larger than field limit" in str(exc):
+        return f"Line {line}: a field is longer than {csv.field_size_limit():,} characters"
+    if "new-line character" in str(exc):
+        return f"Line {line}: a line break inside a field that is not in quotes"
+    return f"Line {line}: not readable as CSV ({exc})"
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
+    """The reader's rows; a malformed line is reported with its number."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise Invalid(_csv_problem(reader, exc)) from None
 
 
 def parse_upload(raw: bytes, filename: str, *, title: str | None = None) -> ImportSpec:
