@@ -29,6 +29,7 @@ from backend.live import broker as broker_module
 from backend.live import views as live_views
 from backend.live.hub import Hub
 from backend.participants import views as participants_views
+from backend.validation import excerpt, printable
 from backend.web import is_htmx, render, templates
 from backend.workshop import api as workshop_api
 from backend.workshop import pages as workshop_pages
@@ -107,6 +108,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def error_response(request: Request, status: int, detail: str) -> Response:
+    detail = printable(detail)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": detail}, status_code=status)
     if is_htmx(request):
@@ -129,6 +131,23 @@ def validation_message(exc: RequestValidationError) -> str:
         field = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
         parts.append(f"{field or 'input'}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "Invalid input"
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, object]]:
+    """The API's 422 ``detail``: where and what, with at most a short excerpt of the input
+    (never the whole body back, and always sendable as UTF-8)."""
+    out: list[dict[str, object]] = []
+    for err in exc.errors()[:20]:
+        item: dict[str, object] = {
+            "type": err.get("type", "invalid"),
+            "loc": [x if isinstance(x, int) else excerpt(x) for x in err.get("loc", ())],
+            "msg": printable(str(err.get("msg", "invalid"))),
+        }
+        value = err.get("input")
+        if isinstance(value, str | int | float | bool):
+            item["input"] = excerpt(value)
+        out.append(item)
+    return out
 
 
 CSP = b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
@@ -182,7 +201,7 @@ def create_app() -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": jsonable(exc.errors())}, status_code=422)
+            return JSONResponse({"detail": validation_errors(exc)}, status_code=422)
         return error_response(request, 422, validation_message(exc))
 
     @app.exception_handler(IntegrityError)
@@ -252,12 +271,6 @@ def create_app() -> FastAPI:
     app.include_router(workshop_api.router)
     app.include_router(boards_api.router)
     return app
-
-
-def jsonable(errors: list) -> list:  # type: ignore[type-arg]
-    from fastapi.encoders import jsonable_encoder
-
-    return jsonable_encoder(errors)
 
 
 app = create_app()

@@ -40,9 +40,27 @@ def clean_text(
         raise Invalid(f"{what} cannot be empty")
     if len(text) > max_len:
         raise Invalid(f"{what} is too long ({len(text)} characters; at most {max_len})")
+    if has_surrogates(text):
+        raise Invalid(f"{what} contains characters that are not valid text")
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
         raise Invalid(f"{what} contains control characters")
     return text
+
+
+def has_surrogates(text: str) -> bool:
+    """Lone UTF-16 surrogates (JSON's ``"\\ud800"``) are not text: no database stores them."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def printable(text: str) -> str:
+    """``text`` with any lone surrogate written as an escape, so it can be sent as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A short, sendable excerpt of some input, for error messages that point at it."""
+    text = printable(value if isinstance(value, str) else repr(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_token(value: str | None) -> bool:

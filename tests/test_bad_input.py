@@ -39,3 +39,48 @@ def test_csv_import_with_a_field_over_the_csv_field_limit_is_refused(client):
     assert "Line 2" in r.json()["detail"] and "longer than" in r.json()["detail"]
     r = upload(client, "b.csv", ("A" * 140_000 + "\r\n").encode())
     assert r.status_code == 422, r.text
+
+
+def post_json(client, url: str, body: bytes, token: str | None = None):
+    headers = {"content-type": "application/json", **(auth(token) if token else {})}
+    return client.post(url, content=body, headers=headers)
+
+
+def test_a_lone_surrogate_in_a_json_string_answers_422(client):
+    # Where the 422 names the input (a wrong type beside it) ...
+    r = post_json(client, "/api/boards", b'{"title": "\\ud800", "framework": 5}')
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"]
+    # ... and where the string itself would reach the database: the API's models refuse
+    # it, an import (parsed by json) is checked like any typed text.
+    r = post_json(client, "/api/boards", b'{"title": "a\\ud800b"}')
+    assert r.status_code == 422, r.text
+    doc = b'{"format": "lockstep.board", "title": "a\\ud800", "framework": "odci", '
+    doc += b'"phases": ["Build"], "functions": ["PM"], "activities": [{"name": "\\udc00"}]}'
+    r = upload(client, "b.json", doc)
+    assert r.status_code == 422, r.text
+    assert "not valid text" in r.json()["detail"]
+    board = make_board(client)
+    r = post_json(
+        client, f"/api/boards/{board.id}/phases", b'{"name": "\\udfff"}', board.facilitator
+    )
+    assert r.status_code == 422, r.text
+    r = post_json(
+        client, f"/api/boards/{board.id}/cells", b'{"activity_id": 1, "letters": "\\ud800"}'
+    )
+    assert r.status_code in (401, 405, 422), r.text
+
+
+def test_422_answers_quote_only_a_short_excerpt_of_the_input(client):
+    board = make_board(client)
+    long = "X" * 100_000
+    r = client.put(
+        f"/api/boards/{board.id}/cells",
+        headers=auth(board.facilitator),
+        json={"activity_id": 1, "phase_id": 1, "function_id": 1, "letters": long},
+    )
+    assert r.status_code == 422
+    assert len(r.content) < 1000, r.text
+    r = client.post("/api/boards", json={"title": {"nested": ["x" * 50_000]}})
+    assert r.status_code == 422
+    assert len(r.content) < 1000, r.text
