@@ -84,3 +84,12 @@ def test_422_answers_quote_only_a_short_excerpt_of_the_input(client):
     r = client.post("/api/boards", json={"title": {"nested": ["x" * 50_000]}})
     assert r.status_code == 422
     assert len(r.content) < 1000, r.text
+
+
+def test_deeply_nested_json_import_is_refused(client):
+    for body in (b"[" * 50_000, b'{"a":' * 50_000):
+        r = upload(client, "b.json", body)
+        assert r.status_code == 422, r.text
+        assert "nested" in r.json()["detail"]
+    r = post_json(client, "/api/boards", b"[" * 50_000)
+    assert 400 <= r.status_code < 500

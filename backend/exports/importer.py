@@ -86,6 +86,8 @@ def parse_json(raw: bytes) -> ImportSpec:
         raise Invalid(
             f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise Invalid("Not a Lockstep board export: the JSON is nested far too deeply") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise Invalid(f'Not a Lockstep board export (expected "format": "{FORMAT}")')
     try:
