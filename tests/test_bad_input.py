@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from tests.helpers import auth, make_board
 
 
@@ -93,3 +97,40 @@ def test_deeply_nested_json_import_is_refused(client):
         assert "nested" in r.json()["detail"]
     r = post_json(client, "/api/boards", b"[" * 50_000)
     assert 400 <= r.status_code < 500
+
+
+def board_json(**activity) -> bytes:
+    doc = {
+        "format": "lockstep.board",
+        "title": "T",
+        "framework": "odci",
+        "phases": ["Build"],
+        "functions": ["PM"],
+        "activities": [{"name": "Pricing", "cells": {}, **activity}],
+    }
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    ("activity", "says"),
+    [
+        ({"description": "d" * 501}, "description is too long"),
+        ({"description": ["not", "text"]}, "description must be text"),
+        ({"rationale": "r" * 2001}, "rationale is too long"),
+        ({"sources": ["s" * 201]}, "a source must be"),
+        ({"sources": ["a\nb"]}, "a source must be"),
+        ({"sources": [f"source-{i:03}.md" for i in range(100)]}, "too many sources"),
+        ({"key": "k" * 41}, "key must be"),
+        ({"key": "bad key!"}, "key must be"),
+    ],
+)
+def test_import_checks_lengths_of_descriptions_sources_and_lineage_keys(client, activity, says):
+    r = upload(client, "b.json", board_json(**activity))
+    assert r.status_code == 422, r.text
+    assert "activities[0] (Pricing)" in r.json()["detail"]
+    assert says in r.json()["detail"]
+
+
+def test_import_keeps_legal_sources_and_keys(client):
+    r = upload(client, "b.json", board_json(sources=["a.md", "b.md"], key="k-1", description="d"))
+    assert r.status_code == 201, r.text

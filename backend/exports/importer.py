@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.boards.service import ActivitySpec
+from backend.boards.service import ActivitySpec, is_key
 from backend.domain.frameworks import FRAMEWORKS, Framework, get_framework
 from backend.domain.rules import check_cell_group
 from backend.errors import Invalid
 from backend.exports.csv_export import LONG_COLUMNS
 from backend.exports.json_export import FORMAT
 from backend.exports.safe import FORMULA_STARTS
+from backend.validation import MAX_DESCRIPTION, MAX_RATIONALE, MAX_SOURCE_NAME, MAX_SOURCES_TEXT
 
 MAX_IMPORT_BYTES = 2_000_000
 
@@ -108,16 +109,13 @@ def parse_json(raw: bytes) -> ImportSpec:
             raise Invalid(f"activities[{i}]: expected an object")
         name = _name(a.get("name"), f"activities[{i}]")
         where = f"activities[{i}] ({name})"
-        sources = a.get("sources") or []
-        if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
-            raise Invalid(f"{where}: sources must be a list of file names")
         spec.activities.append(
             ActivitySpec(
                 name,
-                str(a.get("description") or ""),
-                tuple(sources),
-                str(a.get("rationale") or ""),
-                a.get("key") if isinstance(a.get("key"), str) else None,
+                _text(a, "description", MAX_DESCRIPTION, where),
+                _sources(a.get("sources"), where),
+                _text(a, "rationale", MAX_RATIONALE, where),
+                _key(a.get("key"), where),
             )
         )
         cells = a.get("cells") or {}
@@ -139,6 +137,42 @@ def parse_json(raw: bytes) -> ImportSpec:
     if "version" in data:
         _check_published(spec, framework)
     return spec
+
+
+def _text(item: dict[str, Any], key: str, max_len: int, where: str) -> str:
+    value = item.get(key) or ""
+    if not isinstance(value, str):
+        raise Invalid(f"{where}: {key} must be text")
+    if len(value) > max_len:
+        raise Invalid(
+            f"{where}: {key} is too long ({len(value):,} characters; at most {max_len:,})"
+        )
+    return value
+
+
+def _sources(value: Any, where: str) -> tuple[str, ...]:
+    sources = value or []
+    if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+        raise Invalid(f"{where}: sources must be a list of file names")
+    for name in sources:
+        if len(name) > MAX_SOURCE_NAME or not name.strip() or "\n" in name or "\r" in name:
+            raise Invalid(
+                f"{where}: a source must be a file name of 1 to {MAX_SOURCE_NAME} characters "
+                "on one line"
+            )
+    if len("\n".join(sources)) > MAX_SOURCES_TEXT:
+        raise Invalid(f"{where}: too many sources (at most {MAX_SOURCES_TEXT:,} characters)")
+    return tuple(sources)
+
+
+def _key(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not is_key(value):
+        raise Invalid(
+            f"{where}: key must be 1 to 40 letters, digits, '-' or '_' (the activity's lineage key)"
+        )
+    return str(value)
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
