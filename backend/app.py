@@ -25,6 +25,7 @@ from backend.errors import LockstepError
 from backend.exports import print_views
 from backend.exports import views as exports_views
 from backend.history import views as history_views
+from backend.limits import BodyLimit
 from backend.live import broker as broker_module
 from backend.live import views as live_views
 from backend.live.hub import Hub
@@ -44,6 +45,7 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     409: "Conflict",
+    413: "Too large",
     422: "Check your input",
     503: "Try again soon",
 }
@@ -238,6 +240,11 @@ def create_app() -> FastAPI:
     async def _not_allowed(request: Request, exc: Exception) -> Response:
         return error_response(request, 405, "That action is not available here")
 
+    @app.exception_handler(413)
+    async def _too_large(request: Request, exc: Exception) -> Response:
+        return error_response(request, 413, getattr(exc, "detail", None) or "Too large")
+
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", tags=["ops"], summary="The process is up")
