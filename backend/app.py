@@ -21,11 +21,11 @@ from backend.boards import api as boards_api
 from backend.boards import views as boards_views
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.errors import LockstepError
+from backend.errors import LockstepError, TooManyRequests
 from backend.exports import print_views
 from backend.exports import views as exports_views
 from backend.history import views as history_views
-from backend.limits import BodyLimit
+from backend.limits import BodyLimit, board_limiter
 from backend.live import broker as broker_module
 from backend.live import views as live_views
 from backend.live.hub import Hub
@@ -47,6 +47,7 @@ TITLES = {
     409: "Conflict",
     413: "Too large",
     422: "Check your input",
+    429: "Too many requests",
     503: "Try again soon",
 }
 
@@ -195,10 +196,14 @@ def create_app() -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.board_limiter = board_limiter()
 
     @app.exception_handler(LockstepError)
     async def _lockstep_error(request: Request, exc: LockstepError) -> Response:
-        return error_response(request, exc.status_code, exc.detail)
+        response = error_response(request, exc.status_code, exc.detail)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

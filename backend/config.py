@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # ``chromium``); empty: look for it on PATH. Without it, browsers still print to PDF.
     chromium_path: str = ""
     pdf_timeout_seconds: float = 60.0
+    # New boards (create or import, no token needed) per client address and process: a
+    # token bucket holding NEW_BOARDS_BURST, refilled at NEW_BOARDS_PER_MINUTE.
+    new_boards_per_minute: float = 10.0
+    new_boards_burst: int = 30
 
     @property
     def is_sqlite(self) -> bool:

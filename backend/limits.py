@@ -1,12 +1,20 @@
-"""Limits on what one request may send."""
+"""Limits on what one request may send (``BodyLimit``, a middleware) and on how often one
+client may make new boards (``RateLimiter``, a token bucket per client address)."""
 
 from __future__ import annotations
 
 import json
+import math
+import threading
+import time
+from dataclasses import dataclass
 
+from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.config import get_settings
+from backend.errors import TooManyRequests
 from backend.exports.importer import MAX_IMPORT_BYTES
 
 MAX_BODY_BYTES = 1_000_000  # any JSON or form body (a 300-activity board is ~200 kB)
@@ -90,3 +98,78 @@ class BodyLimit:
             )
             body = json.dumps({"detail": exc.detail}).encode()
             await send({"type": "http.response.body", "body": body})
+
+
+@dataclass
+class Bucket:
+    tokens: float
+    updated: float
+
+
+class RateLimiter:
+    """A token bucket per client: ``burst`` requests at once, refilled at ``per_minute``.
+
+    In memory, per process (each worker counts on its own). Thread-safe: sync routes run
+    in worker threads.
+    """
+
+    def __init__(self, *, per_minute: float, burst: int, max_clients: int = 10_000) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self.max_clients = max_clients
+        self._buckets: dict[str, Bucket] = {}
+        self._lock = threading.Lock()
+
+    def take(self, client: str, now: float | None = None) -> float:
+        """Take one token for ``client``: 0 when allowed, else the seconds until one is back."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            bucket = self._buckets.get(client)
+            if bucket is None:
+                if len(self._buckets) >= self.max_clients:
+                    self._forget_full(now)
+                bucket = self._buckets[client] = Bucket(float(self.burst), now)
+            bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
+            bucket.updated = now
+            if bucket.tokens >= 1:
+                bucket.tokens -= 1
+                return 0.0
+            if self.rate <= 0:
+                return float("inf")
+            return (1 - bucket.tokens) / self.rate
+
+    def _forget_full(self, now: float) -> None:
+        """Drop the buckets that have refilled (they are the same as new ones); if every
+        client is still limited, drop the oldest half, so memory stays bounded."""
+        full = [
+            k
+            for k, b in self._buckets.items()
+            if b.tokens + (now - b.updated) * self.rate >= self.burst
+        ]
+        for k in full:
+            del self._buckets[k]
+        if len(self._buckets) >= self.max_clients:
+            oldest = sorted(self._buckets, key=lambda k: self._buckets[k].updated)
+            for k in oldest[: len(oldest) // 2]:
+                del self._buckets[k]
+
+
+def board_limiter() -> RateLimiter:
+    settings = get_settings()
+    return RateLimiter(per_minute=settings.new_boards_per_minute, burst=settings.new_boards_burst)
+
+
+def limit_new_boards(request: Request) -> None:
+    """Dependency of the routes that make a board without a token (create, import): one
+    token from the client's bucket, or 429 with ``Retry-After``."""
+    limiter: RateLimiter = request.app.state.board_limiter
+    client = request.client.host if request.client else "unknown"
+    wait = limiter.take(client)
+    if wait > 0:
+        seconds = max(1, math.ceil(min(wait, 3600)))
+        raise TooManyRequests(
+            f"Too many new boards from your address; try again in {seconds} s", seconds
+        )
+
+
+NEW_BOARD_LIMIT = [Depends(limit_new_boards)]

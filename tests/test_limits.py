@@ -3,10 +3,14 @@ parsed off the event loop."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from fastapi.testclient import TestClient
 from starlette.requests import Request
 
-from backend.limits import MAX_BODY_BYTES
+from backend.limits import MAX_BODY_BYTES, RateLimiter
+from tests.helpers import auth, make_board
 
 
 def never_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,3 +65,69 @@ def test_a_page_gets_a_flash_message_for_a_body_too_large(client):
     assert r.status_code == 413
     assert r.headers["HX-Retarget"] == "#flash"
     assert "too large" in r.text
+
+
+@pytest.fixture
+def small_bucket(configured: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """An app whose clients may make 2 boards at once, then one every 30 seconds."""
+    from backend.app import create_app
+    from backend.config import get_settings
+
+    monkeypatch.setenv("NEW_BOARDS_BURST", "2")
+    monkeypatch.setenv("NEW_BOARDS_PER_MINUTE", "2")
+    get_settings.cache_clear()
+    with TestClient(create_app()) as c:
+        yield c
+
+
+def json_export(client: TestClient) -> bytes:
+    board = make_board(client)
+    r = client.get(f"/api/boards/{board.id}/export.json", headers=auth(board.facilitator))
+    return r.content
+
+
+@pytest.mark.parametrize("route", ["api", "api-import", "page", "page-import"])
+def test_new_boards_are_rate_limited_per_client(small_bucket, route):
+    client = small_bucket
+    export = json_export(client)  # the first of the two boards allowed at once
+
+    def new_board(n: int):
+        if route == "api":
+            return client.post("/api/boards", json={"title": f"B{n}"})
+        if route == "api-import":
+            return client.post("/api/import", files={"file": ("b.json", export)})
+        if route == "page":
+            return client.post("/boards", data={"title": f"B{n}"}, headers={"HX-Request": "true"})
+        return client.post(
+            "/boards/import",
+            files={"file": ("b.json", export)},
+            headers={"HX-Request": "true"},
+        )
+
+    assert new_board(1).status_code in (201, 204)
+    refused = new_board(2)
+    assert refused.status_code == 429, refused.text
+    assert 1 <= int(refused.headers["Retry-After"]) <= 30
+    if route.startswith("api"):
+        assert "Too many new boards" in refused.json()["detail"]
+    else:
+        assert refused.headers["HX-Retarget"] == "#flash"
+        assert "Too many new boards" in refused.text
+    # A forwarding header does not make another client: the address is the connection's.
+    other = client.post(
+        "/api/boards", json={"title": "Elsewhere"}, headers={"X-Forwarded-For": "ignored"}
+    )
+    assert other.status_code == 429
+
+
+def test_token_bucket_refills_and_forgets():
+    limiter = RateLimiter(per_minute=60, burst=2, max_clients=4)
+    assert limiter.take("a", now=0) == 0
+    assert limiter.take("a", now=0) == 0
+    assert limiter.take("a", now=0) == pytest.approx(1.0)
+    assert limiter.take("a", now=0.5) == pytest.approx(0.5)
+    assert limiter.take("a", now=1.5) == 0  # refilled one per second
+    assert limiter.take("b", now=1.5) == 0  # each client its own
+    for c in "cdefgh":
+        limiter.take(c, now=2)
+    assert len(limiter._buckets) <= 4  # memory stays bounded

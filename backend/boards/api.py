@@ -16,6 +16,7 @@ from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Forbidden
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
+from backend.limits import NEW_BOARD_LIMIT
 from backend.participants import service as participants
 from backend.security import AccessDep
 from backend.validation import MAX_ID
@@ -98,7 +99,13 @@ def catalogue() -> list[dict]:
     return [a.__dict__ for a in load_catalogue()]
 
 
-@router.post("/boards", status_code=201, response_model=s.BoardCreated, responses=ERRORS)
+@router.post(
+    "/boards",
+    status_code=201,
+    response_model=s.BoardCreated,
+    responses=ERRORS,
+    dependencies=NEW_BOARD_LIMIT,
+)
 def create_board(body: s.BoardCreate, request: Request, session: SessionDep) -> s.BoardCreated:
     specs = None
     if body.activities is not None:
@@ -132,6 +139,7 @@ def created(request: Request, board) -> s.BoardCreated:  # type: ignore[no-untyp
     status_code=201,
     response_model=s.BoardCreated,
     responses=ERRORS,
+    dependencies=NEW_BOARD_LIMIT,
     summary="A new board from a Lockstep JSON export or a long CSV export (multipart file)",
 )
 async def import_board(

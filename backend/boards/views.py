@@ -21,6 +21,7 @@ from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Invalid, NotFound
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
 from backend.history.lineage import history_token
+from backend.limits import NEW_BOARD_LIMIT
 from backend.live.render import cell_fragments
 from backend.security import Access, AccessDep
 from backend.validation import MAX_TITLE, is_token
@@ -155,7 +156,7 @@ def home(request: Request) -> HTMLResponse:
     )
 
 
-@router.post("/boards")
+@router.post("/boards", dependencies=NEW_BOARD_LIMIT)
 def create_board(
     request: Request,
     session: SessionDep,
@@ -182,7 +183,7 @@ def create_board(
     return redirect(request, f"/f/{board.facilitator_token}")
 
 
-@router.post("/boards/import")
+@router.post("/boards/import", dependencies=NEW_BOARD_LIMIT)
 async def import_board(
     request: Request,
     session: SessionDep,
