@@ -3,6 +3,7 @@ parsed off the event loop."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -131,3 +132,25 @@ def test_token_bucket_refills_and_forgets():
     for c in "cdefgh":
         limiter.take(c, now=2)
     assert len(limiter._buckets) <= 4  # memory stays bounded
+
+
+@pytest.mark.parametrize("path", ["/api/import", "/boards/import"])
+def test_imports_are_parsed_off_the_event_loop(client, monkeypatch, path):
+    from backend.boards import api, views
+    from backend.exports.importer import parse_upload
+
+    on_loop: list[bool] = []
+
+    def watched(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return parse_upload(*args, **kwargs)
+
+    monkeypatch.setattr(api, "parse_upload", watched)
+    monkeypatch.setattr(views, "parse_upload", watched)
+    r = client.post(path, files={"file": ("b.json", json_export(client))})
+    assert r.status_code in (200, 201), r.text
+    assert on_loop == [False]
