@@ -10,7 +10,7 @@ from backend.boards.queries import MatrixView, load_matrix
 from backend.boards.service import ActivitySpec
 from backend.boards.views import links
 from backend.catalogue.loader import load_catalogue
-from backend.changes.service import change_data, changes_after
+from backend.changes.service import changes_after, public_data
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Forbidden
@@ -277,6 +277,7 @@ def delete_item(kind: s.Kind, item_id: int, session: SessionDep, access: AccessD
     response_model=list[s.ChangeOut],
     responses=ERRORS,
     summary="The board's change log after a sequence number",
+    description="A proposal's entry says only that its author set a proposal, never where.",
 )
 def list_changes(
     session: SessionDep,
@@ -289,7 +290,7 @@ def list_changes(
         s.ChangeOut(
             seq=c.seq,
             kind=c.kind,
-            data=change_data(c),
+            data=public_data(c),
             actor=c.actor,
             actor_role=c.actor_role,
             created_at=c.created_at,
