@@ -157,7 +157,8 @@ CSP = b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
 
 class SecurityHeaders:
-    """Referrer-Policy, nosniff and a CSP on every HTTP response (the API docs included).
+    """Referrer-Policy, nosniff and a CSP on every HTTP response (the API docs included), and
+    ``Cache-Control: no-store`` on everything but static files.
 
     A plain ASGI middleware: ``@app.middleware("http")`` (Starlette's BaseHTTPMiddleware)
     runs each request in an extra task and passes every body chunk through a memory
@@ -171,6 +172,8 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Pages, JSON and exports carry link tokens or what they open: no cache keeps them.
+        no_store = not scope["path"].startswith("/static/")
 
         async def send_with_headers(message) -> None:  # type: ignore[no-untyped-def]
             if message["type"] == "http.response.start":
@@ -182,6 +185,8 @@ class SecurityHeaders:
                     headers.append((b"x-content-type-options", b"nosniff"))
                 if b"content-security-policy" not in have:
                     headers.append((b"content-security-policy", CSP))
+                if no_store and b"cache-control" not in have:
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 

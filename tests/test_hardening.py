@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from backend.app import CSP
+from tests.helpers import make_board
 
 
 def test_api_docs_come_from_vendored_assets_under_the_csp(client):
@@ -18,3 +19,23 @@ def test_api_docs_come_from_vendored_assets_under_the_csp(client):
     for s in sources:
         assert client.get(s).status_code == 200, s
     assert client.get("/redoc").status_code == 404
+
+
+def test_pages_json_and_exports_are_never_stored_by_caches(client):
+    board = make_board(client)
+    token = board.facilitator
+    for url in (
+        f"/f/{token}",
+        f"/j/{board.join}",
+        "/",
+        f"/api/boards/{board.id}?token={token}",
+        f"/api/boards/{board.id}/export.csv?token={token}",
+        f"/api/boards/{board.id}/export.xlsx?token={token}",
+        f"/api/boards/{board.id}/export.json?token={token}",
+        "/api/boards/1/changes",  # an error answer too
+    ):
+        r = client.get(url)
+        assert r.headers.get("cache-control") == "no-store", url
+    r = client.post("/api/boards", json={"title": "T"})
+    assert r.headers["cache-control"] == "no-store"
+    assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
