@@ -39,3 +39,26 @@ def test_pages_json_and_exports_are_never_stored_by_caches(client):
     r = client.post("/api/boards", json={"title": "T"})
     assert r.headers["cache-control"] == "no-store"
     assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+
+
+def created_link(client, host: str) -> str:
+    r = client.post("/api/boards", json={"title": "T"}, headers={"Host": host})
+    assert r.status_code == 201, r.text
+    return r.json()["join_url"]
+
+
+def test_links_never_follow_a_forged_host_header(client, monkeypatch):
+    from backend.config import get_settings
+
+    # HOST is 127.0.0.1 (the default): the loopback names are this server, others are not.
+    assert created_link(client, "evil.example").startswith("http://127.0.0.1:8000/j/")
+    assert created_link(client, "localhost:8123").startswith("http://localhost:8123/j/")
+    page = client.get(f"/f/{make_board(client).facilitator}", headers={"Host": "evil.example"})
+    assert "evil.example" not in page.text
+    monkeypatch.setenv("ALLOWED_HOSTS", "lockstep.example, other.example")
+    get_settings.cache_clear()
+    assert created_link(client, "lockstep.example").startswith("http://lockstep.example/j/")
+    assert created_link(client, "evil.example").startswith("http://127.0.0.1:8000/j/")
+    monkeypatch.setenv("PUBLIC_URL", "https://roles.example.com/")
+    get_settings.cache_clear()
+    assert created_link(client, "lockstep.example").startswith("https://roles.example.com/j/")

@@ -33,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def base_url(request: Request) -> str:
-    return get_settings().public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    return get_settings().link_base(str(request.base_url), request.url.hostname)
 
 
 def links(request: Request, board: Board) -> dict[str, str]:
