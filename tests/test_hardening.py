@@ -62,3 +62,29 @@ def test_links_never_follow_a_forged_host_header(client, monkeypatch):
     monkeypatch.setenv("PUBLIC_URL", "https://roles.example.com/")
     get_settings.cache_clear()
     assert created_link(client, "lockstep.example").startswith("https://roles.example.com/j/")
+
+
+def test_a_participant_takes_neither_the_facilitators_name_nor_anothers(client):
+    board = make_board(client)
+    pm = board.function("PM")
+
+    def join_as(name: str):
+        return client.post(f"/api/join/{board.join}", json={"name": name, "function_id": pm})
+
+    for name in ("Facilitator", " facilitator ", "FACILITATOR", "Lockstep"):
+        r = join_as(name)
+        assert r.status_code == 422, name
+        assert "kept for the facilitator" in r.json()["detail"]
+    assert join_as("Ana").status_code == 201
+    for name in ("Ana", "ana", "  Ana "):
+        r = join_as(name)
+        assert r.status_code == 422, name
+        assert "already called" in r.json()["detail"]
+    assert join_as("Ana B.").status_code == 201
+    # The join page says so in its flash.
+    r = client.post(
+        f"/j/{board.join}",
+        data={"name": "Ana", "function_id": pm},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 422 and "already called" in r.text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from collections.abc import Sequence
+
 from sqlmodel import Session, select
 
 from backend.boards.models import Board, TeamFunction
@@ -29,6 +30,20 @@ def board_for_join_token(session: Session, token: str) -> Board:
     return board
 
 
+RESERVED_NAMES = {"facilitator", "lockstep"}  # the facilitator's and the system's names
+
+
+def check_name_free(name: str, taken: Sequence[str]) -> None:
+    """Everyone on a board goes by a name of their own: not the facilitator's (or the
+    system's), nor another participant's (case apart)."""
+    if name.casefold() in RESERVED_NAMES:
+        raise Invalid(f"“{name}” is kept for the facilitator; please give your own name")
+    if name.casefold() in {n.casefold() for n in taken}:
+        raise Invalid(
+            f"Someone on this board is already called “{name}”; add an initial or a surname"
+        )
+
+
 def join(session: Session, *, board: Board, name: str, function_id: int | None) -> Participant:
     name = clean_text(name, what="Your name", max_len=MAX_PARTICIPANT_NAME)
     if function_id is None:
@@ -39,11 +54,10 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
     function = session.get(TeamFunction, function_id) if 0 < function_id <= MAX_ID else None
     if function is None or function.board_id != board.id:
         raise Invalid("That function is not one of this board's functions")
-    count = session.exec(
-        select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
-    ).one()
-    if count >= MAX_PARTICIPANTS:
+    names = session.exec(select(Participant.name).where(Participant.board_id == board.id)).all()
+    if len(names) >= MAX_PARTICIPANTS:
         raise Invalid(f"This board already has {MAX_PARTICIPANTS} participants")
+    check_name_free(name, names)
     participant = Participant(
         board_id=board.id, name=name, function_id=function.id, secret=new_token()
     )
