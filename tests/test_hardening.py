@@ -88,3 +88,16 @@ def test_a_participant_takes_neither_the_facilitators_name_nor_anothers(client):
         headers={"HX-Request": "true"},
     )
     assert r.status_code == 422 and "already called" in r.text
+
+
+def test_a_csv_round_trip_keeps_quotes_and_formula_guards_exactly(client):
+    names = ["'=4+4", "=4+4", "''+1", "'plain", "it's", "-minus"]
+    board = make_board(
+        client, title="Quotes", phases=["'Build"], activities=[{"name": n} for n in names]
+    )
+    body = client.get(f"/api/boards/{board.id}/export.csv?token={board.facilitator}").content
+    r = client.post("/api/import", files={"file": ("b.csv", body)}, data={"title": "Again"})
+    assert r.status_code == 201, r.text
+    again = client.get(f"/api/boards/{r.json()['id']}?token={r.json()['facilitator_token']}")
+    assert [a["name"] for a in again.json()["activities"]] == names
+    assert [p["name"] for p in again.json()["phases"]] == ["'Build"]

@@ -19,7 +19,7 @@ from backend.domain.rules import check_cell_group
 from backend.errors import Invalid
 from backend.exports.csv_export import LONG_COLUMNS
 from backend.exports.json_export import FORMAT
-from backend.exports.safe import FORMULA_STARTS
+from backend.exports.safe import unguard
 from backend.validation import MAX_DESCRIPTION, MAX_RATIONALE, MAX_SOURCE_NAME, MAX_SOURCES_TEXT
 
 MAX_IMPORT_BYTES = 2_000_000
@@ -39,15 +39,6 @@ def _name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid(f"{where}: a name is missing")
     return " ".join(value.split())
-
-
-def _unquote(value: str) -> str:
-    """Undo the export's formula guard (a leading quote before = + - @ tab CR)."""
-    return (
-        value[1:]
-        if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS)
-        else value
-    )
 
 
 def _slots(framework: Framework, letters: str, where: str) -> str:
@@ -208,7 +199,7 @@ def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
         if framework is not None and fw is not framework:
             raise Invalid(f"Row {n}: framework {fw.label} differs from {framework.label} above")
         framework = fw
-        a, p, f = (" ".join(_unquote(row[k]).split()) for k in ("activity", "phase", "function"))
+        a, p, f = (" ".join(unguard(row[k]).split()) for k in ("activity", "phase", "function"))
         if not (a and p and f):
             raise Invalid(f"Row {n}: activity, phase and function are required")
         if (a, p, f) in cells:
