@@ -44,9 +44,14 @@ def clean_text(
         raise Invalid(f"{what} is too long ({len(text)} characters; at most {max_len})")
     if has_surrogates(text):
         raise Invalid(f"{what} contains characters that are not valid text")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+    if any(is_control(ch) for ch in text):
         raise Invalid(f"{what} contains control characters")
     return text
+
+
+def is_control(ch: str) -> bool:
+    """C0 controls but tab and newline, DEL, and the C1 controls (U+0080–U+009F)."""
+    return (ch < " " and ch not in "\n\t") or "\x7f" <= ch <= "\x9f"
 
 
 def has_surrogates(text: str) -> bool:

@@ -101,3 +101,10 @@ def test_a_csv_round_trip_keeps_quotes_and_formula_guards_exactly(client):
     again = client.get(f"/api/boards/{r.json()['id']}?token={r.json()['facilitator_token']}")
     assert [a["name"] for a in again.json()["activities"]] == names
     assert [p["name"] for p in again.json()["phases"]] == ["'Build"]
+
+
+def test_del_and_c1_controls_never_reach_the_board(client):
+    for title in ("a\x7fb", "a\x9bb", "\x80"):
+        r = client.post("/api/boards", json={"title": title})
+        assert r.status_code == 422, repr(title)
+        assert "control characters" in r.json()["detail"]
