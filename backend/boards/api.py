@@ -16,18 +16,13 @@ from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Forbidden
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
 from backend.limits import NEW_BOARD_LIMIT
+from backend.openapi import CREATE, READ, WRITE, errors
 from backend.participants import service as participants
 from backend.security import AccessDep
 from backend.validation import MAX_ID
 from backend.workshop.service import edit_cell
 
 router = APIRouter(prefix="/api", tags=["boards"])
-ERRORS = {
-    401: {"description": "Missing or invalid token"},
-    403: {"description": "Not allowed"},
-    404: {"description": "Unknown board or item"},
-    422: {"description": "Invalid input"},
-}
 
 
 def board_out(view: MatrixView, access) -> s.BoardOut:  # type: ignore[no-untyped-def]
@@ -102,7 +97,7 @@ def catalogue() -> list[dict]:
     "/boards",
     status_code=201,
     response_model=s.BoardCreated,
-    responses=ERRORS,
+    responses=CREATE,
     dependencies=NEW_BOARD_LIMIT,
 )
 def create_board(body: s.BoardCreate, request: Request, session: SessionDep) -> s.BoardCreated:
@@ -137,7 +132,7 @@ def created(request: Request, board) -> s.BoardCreated:  # type: ignore[no-untyp
     "/import",
     status_code=201,
     response_model=s.BoardCreated,
-    responses=ERRORS,
+    responses=CREATE,
     dependencies=NEW_BOARD_LIMIT,
     summary="A new board from a Lockstep JSON export or a long CSV export (multipart file)",
 )
@@ -150,7 +145,7 @@ def import_board(
     return created(request, create_from_spec(session, spec))
 
 
-@router.get("/boards/{board_id}", response_model=s.BoardOut, responses=ERRORS)
+@router.get("/boards/{board_id}", response_model=s.BoardOut, responses=READ)
 def get_board(session: SessionDep, access: AccessDep) -> s.BoardOut:
     return board_out(load_matrix(session, access.board), access)
 
@@ -158,7 +153,7 @@ def get_board(session: SessionDep, access: AccessDep) -> s.BoardOut:
 @router.patch(
     "/boards/{board_id}",
     response_model=s.Saved,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Rename the board (facilitator)",
 )
 def patch_board(body: s.BoardPatch, session: SessionDep, access: AccessDep) -> s.Saved:
@@ -168,7 +163,7 @@ def patch_board(body: s.BoardPatch, session: SessionDep, access: AccessDep) -> s
 @router.delete(
     "/boards/{board_id}",
     status_code=204,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Delete the board (facilitator)",
 )
 def delete_board(session: SessionDep, access: AccessDep) -> Response:
@@ -179,7 +174,7 @@ def delete_board(session: SessionDep, access: AccessDep) -> Response:
 @router.put(
     "/boards/{board_id}/cells",
     response_model=s.Saved,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Set one cell's role letters (empty clears): the shared matrix in free mode, "
     "the agreed matrix (facilitator) in a workshop",
 )
@@ -204,7 +199,7 @@ def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
     "/join/{join_token}",
     status_code=201,
     response_model=s.Joined,
-    responses=ERRORS,
+    responses=errors(400, 404, 413, 422),
     tags=["participants"],
     summary="Join a board with the participant link's token",
 )
@@ -217,7 +212,7 @@ def join(join_token: str, body: s.JoinIn, session: SessionDep) -> s.Joined:
 @router.delete(
     "/boards/{board_id}/participants/{participant_id}",
     status_code=204,
-    responses=ERRORS,
+    responses=WRITE,
     tags=["participants"],
     summary="Remove a participant (facilitator)",
 )
@@ -230,7 +225,7 @@ def remove_participant(participant_id: int, session: SessionDep, access: AccessD
     "/boards/{board_id}/{kind}",
     status_code=201,
     response_model=s.ItemOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Add a phase, function or activity (facilitator)",
 )
 def add_item(kind: s.Kind, body: s.ItemIn, session: SessionDep, access: AccessDep) -> s.ItemOut:
@@ -243,7 +238,7 @@ def add_item(kind: s.Kind, body: s.ItemIn, session: SessionDep, access: AccessDe
 @router.patch(
     "/boards/{board_id}/{kind}/{item_id}",
     response_model=s.Saved,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Rename, describe or move a phase, function or activity (facilitator)",
 )
 def patch_item(
@@ -264,7 +259,7 @@ def patch_item(
 @router.delete(
     "/boards/{board_id}/{kind}/{item_id}",
     status_code=204,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Remove a phase, function or activity and its cells (facilitator)",
 )
 def delete_item(kind: s.Kind, item_id: int, session: SessionDep, access: AccessDep) -> Response:
@@ -275,7 +270,7 @@ def delete_item(kind: s.Kind, item_id: int, session: SessionDep, access: AccessD
 @router.get(
     "/boards/{board_id}/changes",
     response_model=list[s.ChangeOut],
-    responses=ERRORS,
+    responses=READ,
     summary="The board's change log after a sequence number",
     description="A proposal's entry says only that its author set a proposal, never where.",
 )

@@ -7,6 +7,7 @@ from sqlmodel import col, select
 
 from backend.boards.views import base_url
 from backend.db import SessionDep
+from backend.openapi import READ, VIEW, WRITE
 from backend.security import AccessDep
 from backend.workshop import agreeing, discussion, precheck, publishing, service
 from backend.workshop import schemas as ws
@@ -14,13 +15,6 @@ from backend.workshop.models import Comment, Proposal, Version
 from backend.workshop.screen import load_screen
 
 router = APIRouter(prefix="/api", tags=["workshop"])
-ERRORS = {
-    401: {"description": "Missing or invalid token"},
-    403: {"description": "Not allowed"},
-    404: {"description": "Unknown board or item"},
-    409: {"description": "Not in this round"},
-    422: {"description": "Invalid input"},
-}
 
 
 def version_out(request: Request, board, v: Version) -> ws.VersionOut:  # type: ignore[no-untyped-def]
@@ -37,7 +31,7 @@ def version_out(request: Request, board, v: Version) -> ws.VersionOut:  # type: 
 @router.get(
     "/boards/{board_id}/workshop",
     response_model=ws.WorkshopOut,
-    responses=ERRORS,
+    responses=READ,
     summary="Round, progress and the proposals this token may see",
 )
 def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws.WorkshopOut:
@@ -117,7 +111,7 @@ def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws
 @router.put(
     "/boards/{board_id}/mode",
     response_model=ws.WorkshopOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Free or workshop mode, and auto-reveal (facilitator, during set-up)",
 )
 def put_mode(
@@ -130,7 +124,7 @@ def put_mode(
 @router.post(
     "/boards/{board_id}/round",
     response_model=ws.WorkshopOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Move the workshop to the next or previous round (facilitator)",
 )
 def post_round(
@@ -142,7 +136,7 @@ def post_round(
 
 @router.put(
     "/boards/{board_id}/proposals",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Your own proposal for one cell (participant)",
 )
 def put_proposal(body: ws.ProposalIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -158,7 +152,7 @@ def put_proposal(body: ws.ProposalIn, session: SessionDep, access: AccessDep) ->
 
 
 @router.put(
-    "/boards/{board_id}/ready", responses=ERRORS, summary="Mark yourself ready (participant)"
+    "/boards/{board_id}/ready", responses=WRITE, summary="Mark yourself ready (participant)"
 )
 def put_ready(body: ws.ReadyIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     return {"seq": service.set_ready(session, access=access, ready=body.ready)}
@@ -166,7 +160,7 @@ def put_ready(body: ws.ReadyIn, session: SessionDep, access: AccessDep) -> dict[
 
 @router.post(
     "/boards/{board_id}/accept",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Accept proposals as agreed: all unanimous ones, one activity, or one "
     "participant's row for an activity and phase (facilitator)",
 )
@@ -184,7 +178,7 @@ def post_accept(body: ws.AcceptIn, session: SessionDep, access: AccessDep) -> di
 
 @router.post(
     "/boards/{board_id}/activities/{activity_id}/revote",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Clear an activity's proposals for another silent round (facilitator)",
 )
 def post_revote(activity_id: int, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -193,7 +187,7 @@ def post_revote(activity_id: int, session: SessionDep, access: AccessDep) -> dic
 
 @router.post(
     "/boards/{board_id}/activities/{activity_id}/reveal",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Reveal a re-voted activity's proposals (facilitator)",
 )
 def post_reveal_activity(
@@ -204,7 +198,7 @@ def post_reveal_activity(
 
 @router.put(
     "/boards/{board_id}/spotlight",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Spotlight an activity, optionally with a timebox (facilitator)",
 )
 def put_spotlight(body: ws.SpotlightIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -216,13 +210,13 @@ def put_spotlight(body: ws.SpotlightIn, session: SessionDep, access: AccessDep) 
 
 
 @router.put(
-    "/boards/{board_id}/timebox", responses=ERRORS, summary="Start or clear a timebox (facilitator)"
+    "/boards/{board_id}/timebox", responses=WRITE, summary="Start or clear a timebox (facilitator)"
 )
 def put_timebox(body: ws.TimeboxIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     return {"seq": discussion.set_timebox(session, access=access, minutes=body.minutes)}
 
 
-@router.get("/boards/{board_id}/comments", response_model=list[ws.CommentOut], responses=ERRORS)
+@router.get("/boards/{board_id}/comments", response_model=list[ws.CommentOut], responses=READ)
 def get_comments(session: SessionDep, access: AccessDep) -> list[ws.CommentOut]:
     rows = session.exec(
         select(Comment).where(Comment.board_id == access.board.id).order_by(col(Comment.id))
@@ -234,7 +228,7 @@ def get_comments(session: SessionDep, access: AccessDep) -> list[ws.CommentOut]:
     "/boards/{board_id}/comments",
     status_code=201,
     response_model=ws.CommentOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Comment on an activity (participant or facilitator)",
 )
 def post_comment(body: ws.CommentIn, session: SessionDep, access: AccessDep) -> ws.CommentOut:
@@ -244,7 +238,7 @@ def post_comment(body: ws.CommentIn, session: SessionDep, access: AccessDep) -> 
 
 @router.put(
     "/boards/{board_id}/rationale",
-    responses=ERRORS,
+    responses=WRITE,
     summary="The rationale of a decision, per activity or per phase (facilitator)",
 )
 def put_rationale(body: ws.RationaleIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -261,7 +255,7 @@ def put_rationale(body: ws.RationaleIn, session: SessionDep, access: AccessDep) 
 
 @router.put(
     "/boards/{board_id}/park",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Park an activity with the person who will decide; empty decider un-parks (facilitator)",
 )
 def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -276,7 +270,7 @@ def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[st
     "/boards/{board_id}/versions",
     status_code=201,
     response_model=ws.VersionOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Publish the agreed matrix as a new immutable version (facilitator)",
 )
 def post_version(
@@ -291,7 +285,7 @@ def post_version(
 @router.post(
     "/boards/{board_id}/versions/{number}/next",
     status_code=201,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Start the next review from a published version (facilitator)",
 )
 def post_next_review(number: int, request: Request, session: SessionDep, access: AccessDep) -> dict:  # type: ignore[type-arg]
@@ -302,7 +296,7 @@ def post_next_review(number: int, request: Request, session: SessionDep, access:
     return created(request, board).model_dump()
 
 
-@router.get("/boards/{board_id}/versions", response_model=list[ws.VersionOut], responses=ERRORS)
+@router.get("/boards/{board_id}/versions", response_model=list[ws.VersionOut], responses=READ)
 def get_versions(request: Request, session: SessionDep, access: AccessDep) -> list[ws.VersionOut]:
     rows = session.exec(
         select(Version).where(Version.board_id == access.board.id).order_by(col(Version.number))
@@ -313,7 +307,7 @@ def get_versions(request: Request, session: SessionDep, access: AccessDep) -> li
 @router.get(
     "/view/{viewer_token}",
     tags=["viewer"],
-    responses=ERRORS,
+    responses=VIEW,
     summary="Published versions, read-only, with the viewer link's token",
 )
 def view_versions(viewer_token: str, request: Request, session: SessionDep) -> list[ws.VersionOut]:
@@ -329,7 +323,7 @@ def view_versions(viewer_token: str, request: Request, session: SessionDep) -> l
 @router.get(
     "/view/{viewer_token}/{number}",
     tags=["viewer"],
-    responses=ERRORS,
+    responses=VIEW,
     summary="One published version in full (JSON), read-only",
 )
 def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  # type: ignore[type-arg]
@@ -343,7 +337,7 @@ def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  
 
 @router.put(
     "/boards/{board_id}/precheck",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Answer the pre-check for one activity: still true, needs discussion (participant)",
 )
 def put_precheck(body: ws.PrecheckIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -361,7 +355,7 @@ def put_precheck(body: ws.PrecheckIn, session: SessionDep, access: AccessDep) ->
 @router.get(
     "/boards/{board_id}/precheck",
     response_model=ws.PrecheckAgendaOut,
-    responses=ERRORS,
+    responses=READ,
     summary="The pre-check's answers: what the room wants to spend time on",
 )
 def get_precheck(session: SessionDep, access: AccessDep) -> ws.PrecheckAgendaOut:
