@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,15 +22,17 @@ from backend.boards import api as boards_api
 from backend.boards import views as boards_views
 from backend.config import get_settings
 from backend.db import get_engine
-from backend.errors import LockstepError
+from backend.errors import LockstepError, TooManyRequests
 from backend.exports import print_views
 from backend.exports import views as exports_views
 from backend.history import views as history_views
+from backend.limits import BodyLimit, board_limiter
 from backend.live import broker as broker_module
 from backend.live import views as live_views
 from backend.live.hub import Hub
 from backend.observability import install as install_observability
 from backend.participants import views as participants_views
+from backend.validation import excerpt, printable
 from backend.web import is_htmx, render, templates
 from backend.workshop import api as workshop_api
 from backend.workshop import pages as workshop_pages
@@ -46,7 +47,9 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     409: "Conflict",
+    413: "Too large",
     422: "Check your input",
+    429: "Too many requests",
     503: "Try again soon",
 }
 
@@ -111,6 +114,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def error_response(request: Request, status: int, detail: str) -> Response:
+    detail = printable(detail)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": detail}, status_code=status)
     if is_htmx(request):
@@ -135,11 +139,29 @@ def validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "Invalid input"
 
 
+def validation_errors(exc: RequestValidationError) -> list[dict[str, object]]:
+    """The API's 422 ``detail``: where and what, with at most a short excerpt of the input
+    (never the whole body back, and always sendable as UTF-8)."""
+    out: list[dict[str, object]] = []
+    for err in exc.errors()[:20]:
+        item: dict[str, object] = {
+            "type": err.get("type", "invalid"),
+            "loc": [x if isinstance(x, int) else excerpt(x) for x in err.get("loc", ())],
+            "msg": printable(str(err.get("msg", "invalid"))),
+        }
+        value = err.get("input")
+        if isinstance(value, str | int | float | bool):
+            item["input"] = excerpt(value)
+        out.append(item)
+    return out
+
+
 CSP = b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
 
 class SecurityHeaders:
-    """Referrer-Policy, nosniff and (outside the API docs) a CSP on every HTTP response.
+    """Referrer-Policy, nosniff and a CSP on every HTTP response (the API docs included), and
+    ``Cache-Control: no-store`` on everything but static files.
 
     A plain ASGI middleware: ``@app.middleware("http")`` (Starlette's BaseHTTPMiddleware)
     runs each request in an extra task and passes every body chunk through a memory
@@ -153,7 +175,8 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = not scope["path"].startswith(("/docs", "/redoc"))
+        # Pages, JSON and exports carry link tokens or what they open: no cache keeps them.
+        no_store = not scope["path"].startswith("/static/")
 
         async def send_with_headers(message) -> None:  # type: ignore[no-untyped-def]
             if message["type"] == "http.response.start":
@@ -163,8 +186,10 @@ class SecurityHeaders:
                     headers.append((b"referrer-policy", b"same-origin"))
                 if b"x-content-type-options" not in have:
                     headers.append((b"x-content-type-options", b"nosniff"))
-                if csp and b"content-security-policy" not in have:
+                if b"content-security-policy" not in have:
                     headers.append((b"content-security-policy", CSP))
+                if no_store and b"cache-control" not in have:
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -177,16 +202,22 @@ def create_app() -> FastAPI:
         summary="Run the PM/PMM roles-and-responsibilities workshop and keep the agreed matrix.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from vendored assets, under the CSP
+        redoc_url=None,
     )
+    app.state.board_limiter = board_limiter()
 
     @app.exception_handler(LockstepError)
     async def _lockstep_error(request: Request, exc: LockstepError) -> Response:
-        return error_response(request, exc.status_code, exc.detail)
+        response = error_response(request, exc.status_code, exc.detail)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": jsonable(exc.errors())}, status_code=422)
+            return JSONResponse({"detail": validation_errors(exc)}, status_code=422)
         return error_response(request, 422, validation_message(exc))
 
     @app.exception_handler(IntegrityError)
@@ -223,7 +254,16 @@ def create_app() -> FastAPI:
     async def _not_allowed(request: Request, exc: Exception) -> Response:
         return error_response(request, 405, "That action is not available here")
 
+    @app.exception_handler(413)
+    async def _too_large(request: Request, exc: Exception) -> Response:
+        return error_response(request, 413, getattr(exc, "detail", None) or "Too large")
+
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        return render(request, "api_docs.html", openapi_url=app.openapi_url)
 
     @app.get("/healthz", tags=["ops"], summary="The process is up")
     def healthz() -> dict[str, str]:
@@ -257,10 +297,6 @@ def create_app() -> FastAPI:
     app.include_router(boards_api.router)
     install_observability(app)  # logs, request ids, /metrics; outermost middleware
     return app
-
-
-def jsonable(errors: list) -> list:  # type: ignore[type-arg]
-    return jsonable_encoder(errors)
 
 
 app = create_app()

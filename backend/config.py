@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[1]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class Settings(BaseSettings):
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""  # base URL printed in links; defaults to http://host:port
+    # Without PUBLIC_URL, links follow a request's Host only when it names this server: HOST,
+    # one of these (comma-separated), or localhost when HOST is a loopback address.
+    allowed_hosts: str = ""
     create_demo_board: bool = True
     # How many missed changes a reconnecting client is replayed before it gets a full refresh.
     replay_limit: int = 500
@@ -42,6 +46,10 @@ class Settings(BaseSettings):
     # stderr is a terminal, JSON otherwise (containers, files, systemd).
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: str = "INFO"
+    # New boards (create or import, no token needed) per client address and process: a
+    # token bucket holding NEW_BOARDS_BURST, refilled at NEW_BOARDS_PER_MINUTE.
+    new_boards_per_minute: float = 10.0
+    new_boards_burst: int = 30
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,6 +66,22 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def trusts_host(self, hostname: str) -> bool:
+        names = {self.host.lower()} | {
+            h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()
+        }
+        if self.host in LOOPBACK:
+            names |= LOOPBACK
+        return hostname.lower() in names
+
+    def link_base(self, request_base: str, hostname: str | None) -> str:
+        """The base of the links an answer shows: PUBLIC_URL; else the request's own base
+        when its Host names this server (``trusts_host``); else http://HOST:PORT. A forged
+        Host header never ends up in a link."""
+        if self.public_url or not hostname or not self.trusts_host(hostname):
+            return self.base_url
+        return request_base.rstrip("/")
 
 
 @cache

@@ -29,3 +29,11 @@ class Forbidden(LockstepError):
 
 class Conflict(LockstepError):
     status_code = 409
+
+
+class TooManyRequests(LockstepError):
+    status_code = 429
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

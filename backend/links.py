@@ -9,7 +9,9 @@ from backend.config import get_settings
 
 
 def base_url(request: Request) -> str:
-    return get_settings().public_url.rstrip("/") or str(request.base_url).rstrip("/")
+    """PUBLIC_URL if set; else the request's own address only when its host is one this
+    server answers to (config.Settings.link_base), never an arbitrary Host header."""
+    return get_settings().link_base(str(request.base_url), request.url.hostname)
 
 
 def links(request: Request, board: Board) -> dict[str, str]:

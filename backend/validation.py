@@ -11,6 +11,8 @@ MAX_PHASE_NAME = 60
 MAX_FUNCTION_NAME = 40
 MAX_ACTIVITY_NAME = 80
 MAX_DESCRIPTION = 500
+MAX_SOURCE_NAME = 200  # one source article's file name
+MAX_SOURCES_TEXT = 1000  # an activity's source names, one a line
 MAX_RATIONALE = 2000
 MAX_PARTICIPANT_NAME = 60
 MAX_PHASES = 12
@@ -40,9 +42,32 @@ def clean_text(
         raise Invalid(f"{what} cannot be empty")
     if len(text) > max_len:
         raise Invalid(f"{what} is too long ({len(text)} characters; at most {max_len})")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+    if has_surrogates(text):
+        raise Invalid(f"{what} contains characters that are not valid text")
+    if any(is_control(ch) for ch in text):
         raise Invalid(f"{what} contains control characters")
     return text
+
+
+def is_control(ch: str) -> bool:
+    """C0 controls but tab and newline, DEL, and the C1 controls (U+0080–U+009F)."""
+    return (ch < " " and ch not in "\n\t") or "\x7f" <= ch <= "\x9f"
+
+
+def has_surrogates(text: str) -> bool:
+    """Lone UTF-16 surrogates (JSON's ``"\\ud800"``) are not text: no database stores them."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def printable(text: str) -> str:
+    """``text`` with any lone surrogate written as an escape, so it can be sent as UTF-8."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A short, sendable excerpt of some input, for error messages that point at it."""
+    text = printable(value if isinstance(value, str) else repr(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_token(value: str | None) -> bool:

@@ -40,6 +40,7 @@ def configured(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
     render_cache.clear()
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("CREATE_DEMO_BOARD", "false")
+    monkeypatch.setenv("NEW_BOARDS_BURST", "100000")  # tests of the limit set their own
     get_settings.cache_clear()
     get_engine.cache_clear()
     yield database_url

@@ -108,6 +108,7 @@ def run_server(
         **os.environ,
         "DATABASE_URL": database_url,
         "CREATE_DEMO_BOARD": "false",
+        "NEW_BOARDS_BURST": "100000",  # the suite makes many boards from one address
         **(env or {}),
     }
     cmd = [

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
-from starlette.concurrency import run_in_threadpool
 
 from backend.boards import schemas as s
 from backend.boards import service
 from backend.boards.queries import MatrixView, load_matrix
 from backend.boards.service import ActivitySpec
 from backend.catalogue.loader import load_catalogue
-from backend.changes.service import change_data, changes_after
+from backend.changes.service import changes_after, public_data
 from backend.db import SessionDep
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Forbidden
@@ -18,17 +17,14 @@ from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_u
 from backend.flows import boards as board_flows
 from backend.flows import people
 from backend.flows.cells import edit_cell
+from backend.limits import NEW_BOARD_LIMIT
 from backend.links import links
+from backend.openapi import CREATE, READ, WRITE, errors
 from backend.participants import service as participants
 from backend.security import AccessDep
+from backend.validation import MAX_ID
 
 router = APIRouter(prefix="/api", tags=["boards"])
-ERRORS = {
-    401: {"description": "Missing or invalid token"},
-    403: {"description": "Not allowed"},
-    404: {"description": "Unknown board or item"},
-    422: {"description": "Invalid input"},
-}
 
 
 def board_out(view: MatrixView, access) -> s.BoardOut:  # type: ignore[no-untyped-def]
@@ -99,7 +95,13 @@ def catalogue() -> list[dict]:
     return [a.__dict__ for a in load_catalogue()]
 
 
-@router.post("/boards", status_code=201, response_model=s.BoardCreated, responses=ERRORS)
+@router.post(
+    "/boards",
+    status_code=201,
+    response_model=s.BoardCreated,
+    responses=CREATE,
+    dependencies=NEW_BOARD_LIMIT,
+)
 def create_board(body: s.BoardCreate, request: Request, session: SessionDep) -> s.BoardCreated:
     specs = None
     if body.activities is not None:
@@ -132,19 +134,20 @@ def created(request: Request, board) -> s.BoardCreated:  # type: ignore[no-untyp
     "/import",
     status_code=201,
     response_model=s.BoardCreated,
-    responses=ERRORS,
+    responses=CREATE,
+    dependencies=NEW_BOARD_LIMIT,
     summary="A new board from a Lockstep JSON export or a long CSV export (multipart file)",
 )
-async def import_board(
+def import_board(
     request: Request, session: SessionDep, file: UploadFile = File(...), title: str = Form("")
 ) -> s.BoardCreated:
-    raw = await file.read(MAX_IMPORT_BYTES + 1)
+    # A plain ``def``: reading and parsing up to 2 MB runs in a worker thread, off the loop.
+    raw = file.file.read(MAX_IMPORT_BYTES + 1)
     spec = parse_upload(raw, file.filename or "", title=title or None)
-    board = await run_in_threadpool(create_from_spec, session, spec)
-    return created(request, board)
+    return created(request, create_from_spec(session, spec))
 
 
-@router.get("/boards/{board_id}", response_model=s.BoardOut, responses=ERRORS)
+@router.get("/boards/{board_id}", response_model=s.BoardOut, responses=READ)
 def get_board(session: SessionDep, access: AccessDep) -> s.BoardOut:
     return board_out(load_matrix(session, access.board), access)
 
@@ -152,7 +155,7 @@ def get_board(session: SessionDep, access: AccessDep) -> s.BoardOut:
 @router.patch(
     "/boards/{board_id}",
     response_model=s.Saved,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Rename the board (facilitator)",
 )
 def patch_board(body: s.BoardPatch, session: SessionDep, access: AccessDep) -> s.Saved:
@@ -162,7 +165,7 @@ def patch_board(body: s.BoardPatch, session: SessionDep, access: AccessDep) -> s
 @router.delete(
     "/boards/{board_id}",
     status_code=204,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Delete the board (facilitator)",
 )
 def delete_board(session: SessionDep, access: AccessDep) -> Response:
@@ -173,7 +176,7 @@ def delete_board(session: SessionDep, access: AccessDep) -> Response:
 @router.put(
     "/boards/{board_id}/cells",
     response_model=s.Saved,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Set one cell's role letters (empty clears): the shared matrix in free mode, "
     "the agreed matrix (facilitator) in a workshop",
 )
@@ -198,7 +201,7 @@ def put_cell(body: s.CellIn, session: SessionDep, access: AccessDep) -> s.Saved:
     "/join/{join_token}",
     status_code=201,
     response_model=s.Joined,
-    responses=ERRORS,
+    responses=errors(400, 404, 413, 422),
     tags=["participants"],
     summary="Join a board with the participant link's token",
 )
@@ -211,7 +214,7 @@ def join(join_token: str, body: s.JoinIn, session: SessionDep) -> s.Joined:
 @router.delete(
     "/boards/{board_id}/participants/{participant_id}",
     status_code=204,
-    responses=ERRORS,
+    responses=WRITE,
     tags=["participants"],
     summary="Remove a participant (facilitator)",
 )
@@ -224,7 +227,7 @@ def remove_participant(participant_id: int, session: SessionDep, access: AccessD
     "/boards/{board_id}/{kind}",
     status_code=201,
     response_model=s.ItemOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Add a phase, function or activity (facilitator)",
 )
 def add_item(kind: s.Kind, body: s.ItemIn, session: SessionDep, access: AccessDep) -> s.ItemOut:
@@ -237,7 +240,7 @@ def add_item(kind: s.Kind, body: s.ItemIn, session: SessionDep, access: AccessDe
 @router.patch(
     "/boards/{board_id}/{kind}/{item_id}",
     response_model=s.Saved,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Rename, describe or move a phase, function or activity (facilitator)",
 )
 def patch_item(
@@ -258,7 +261,7 @@ def patch_item(
 @router.delete(
     "/boards/{board_id}/{kind}/{item_id}",
     status_code=204,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Remove a phase, function or activity and its cells (facilitator)",
 )
 def delete_item(kind: s.Kind, item_id: int, session: SessionDep, access: AccessDep) -> Response:
@@ -269,13 +272,14 @@ def delete_item(kind: s.Kind, item_id: int, session: SessionDep, access: AccessD
 @router.get(
     "/boards/{board_id}/changes",
     response_model=list[s.ChangeOut],
-    responses=ERRORS,
+    responses=READ,
     summary="The board's change log after a sequence number",
+    description="A proposal's entry says only that its author set a proposal, never where.",
 )
 def list_changes(
     session: SessionDep,
     access: AccessDep,
-    after: int = Query(0, ge=0),
+    after: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[s.ChangeOut]:
     rows = changes_after(session, board_id=access.board.id, after=after, limit=limit)
@@ -283,7 +287,7 @@ def list_changes(
         s.ChangeOut(
             seq=c.seq,
             kind=c.kind,
-            data=change_data(c),
+            data=public_data(c),
             actor=c.actor,
             actor_role=c.actor_role,
             created_at=c.created_at,

@@ -101,3 +101,14 @@ def changes_after(session: Session, *, board_id: int, after: int, limit: int) ->
 
 def change_data(change: Change) -> dict[str, Any]:
     return json.loads(change.data)
+
+
+# What the change log tells its readers (``GET /api/boards/{id}/changes``) of each kind of
+# change, where that is less than the row holds. A proposal's row names who proposed on
+# which activity; nobody may learn that (the README's promise for silent proposals), so the
+# log says only that a proposal was set, and by whom (the progress counts show that too).
+PRIVATE_DATA = {"proposal.set"}
+
+
+def public_data(change: Change) -> dict[str, Any]:
+    return {} if change.kind in PRIVATE_DATA else change_data(change)

@@ -10,7 +10,7 @@ from backend.boards.queries import MatrixView
 from backend.domain.frameworks import get_framework
 from backend.exports.document import Doc
 from backend.exports.json_export import to_dict
-from backend.exports.safe import neutralise
+from backend.exports.safe import csv_guard
 
 LONG_COLUMNS = ("activity", "phase", "function", "letters", "roles", "framework")
 
@@ -43,7 +43,7 @@ def to_csv_long(doc: Doc) -> str:
     writer = csv.DictWriter(out, fieldnames=LONG_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in long_rows(doc):
-        writer.writerow({k: neutralise(v) for k, v in row.items()})
+        writer.writerow({k: csv_guard(v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -58,12 +58,12 @@ def to_csv_wide(doc: dict) -> str:  # type: ignore[type-arg]
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     columns = [f"{p} · {f}" for p in doc["phases"] for f in doc["functions"]]
-    writer.writerow([neutralise(x) for x in ("activity", *columns, "rationale")])
+    writer.writerow([csv_guard(x) for x in ("activity", *columns, "rationale")])
     for a in doc["activities"]:
         cells = [
             a.get("cells", {}).get(p, {}).get(f, "")
             for p in doc["phases"]
             for f in doc["functions"]
         ]
-        writer.writerow([neutralise(x) for x in (a["name"], *cells, a.get("rationale", ""))])
+        writer.writerow([csv_guard(x) for x in (a["name"], *cells, a.get("rationale", ""))])
     return out.getvalue()

@@ -9,16 +9,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.boards.service import ActivitySpec, create_board
+from backend.boards.service import ActivitySpec, create_board, is_key
 from backend.domain.frameworks import FRAMEWORKS, Framework, get_framework
 from backend.domain.rules import check_cell_group
 from backend.errors import Invalid
 from backend.exports.csv_export import LONG_COLUMNS
 from backend.exports.json_export import FORMAT
-from backend.exports.safe import FORMULA_STARTS
+from backend.exports.safe import unguard
+from backend.validation import MAX_DESCRIPTION, MAX_RATIONALE, MAX_SOURCE_NAME, MAX_SOURCES_TEXT
 
 MAX_IMPORT_BYTES = 2_000_000
 
@@ -37,15 +39,6 @@ def _name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid(f"{where}: a name is missing")
     return " ".join(value.split())
-
-
-def _unquote(value: str) -> str:
-    """Undo the export's formula guard (a leading quote before = + - @ tab CR)."""
-    return (
-        value[1:]
-        if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS)
-        else value
-    )
 
 
 def _slots(framework: Framework, letters: str, where: str) -> str:
@@ -85,6 +78,8 @@ def parse_json(raw: bytes) -> ImportSpec:
         raise Invalid(
             f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise Invalid("Not a Lockstep board export: the JSON is nested far too deeply") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise Invalid(f'Not a Lockstep board export (expected "format": "{FORMAT}")')
     try:
@@ -105,16 +100,13 @@ def parse_json(raw: bytes) -> ImportSpec:
             raise Invalid(f"activities[{i}]: expected an object")
         name = _name(a.get("name"), f"activities[{i}]")
         where = f"activities[{i}] ({name})"
-        sources = a.get("sources") or []
-        if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
-            raise Invalid(f"{where}: sources must be a list of file names")
         spec.activities.append(
             ActivitySpec(
                 name,
-                str(a.get("description") or ""),
-                tuple(sources),
-                str(a.get("rationale") or ""),
-                a.get("key") if isinstance(a.get("key"), str) else None,
+                _text(a, "description", MAX_DESCRIPTION, where),
+                _sources(a.get("sources"), where),
+                _text(a, "rationale", MAX_RATIONALE, where),
+                _key(a.get("key"), where),
             )
         )
         cells = a.get("cells") or {}
@@ -138,6 +130,42 @@ def parse_json(raw: bytes) -> ImportSpec:
     return spec
 
 
+def _text(item: dict[str, Any], key: str, max_len: int, where: str) -> str:
+    value = item.get(key) or ""
+    if not isinstance(value, str):
+        raise Invalid(f"{where}: {key} must be text")
+    if len(value) > max_len:
+        raise Invalid(
+            f"{where}: {key} is too long ({len(value):,} characters; at most {max_len:,})"
+        )
+    return value
+
+
+def _sources(value: Any, where: str) -> tuple[str, ...]:
+    sources = value or []
+    if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+        raise Invalid(f"{where}: sources must be a list of file names")
+    for name in sources:
+        if len(name) > MAX_SOURCE_NAME or not name.strip() or "\n" in name or "\r" in name:
+            raise Invalid(
+                f"{where}: a source must be a file name of 1 to {MAX_SOURCE_NAME} characters "
+                "on one line"
+            )
+    if len("\n".join(sources)) > MAX_SOURCES_TEXT:
+        raise Invalid(f"{where}: too many sources (at most {MAX_SOURCES_TEXT:,} characters)")
+    return tuple(sources)
+
+
+def _key(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not is_key(value):
+        raise Invalid(
+            f"{where}: key must be 1 to 40 letters, digits, '-' or '_' (the activity's lineage key)"
+        )
+    return str(value)
+
+
 def _list(data: dict[str, Any], key: str) -> list[Any]:
     value = data.get(key)
     if not isinstance(value, list):
@@ -148,7 +176,10 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
 def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
     text = _decode(raw)
     reader = csv.DictReader(io.StringIO(text))
-    header = tuple(reader.fieldnames or ())
+    try:
+        header = tuple(reader.fieldnames or ())
+    except csv.Error as exc:
+        raise Invalid(_csv_problem(reader, exc)) from None
     if header != LONG_COLUMNS:
         raise Invalid(
             f"Row 1: expected the columns {', '.join(LONG_COLUMNS)} (the long CSV export); got {', '.join(header) or 'none'}"
@@ -159,7 +190,7 @@ def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
     functions: list[str] = []
     activities: dict[str, ActivitySpec] = {}
     cells: dict[tuple[str, str, str], str] = {}
-    for n, row in enumerate(reader, start=2):
+    for n, row in enumerate(_rows(reader), start=2):
         if None in row or any(v is None for v in row.values()):
             raise Invalid(f"Row {n}: expected {len(LONG_COLUMNS)} columns")
         fw = by_label.get(row["framework"].strip().lower())
@@ -168,7 +199,7 @@ def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
         if framework is not None and fw is not framework:
             raise Invalid(f"Row {n}: framework {fw.label} differs from {framework.label} above")
         framework = fw
-        a, p, f = (" ".join(_unquote(row[k]).split()) for k in ("activity", "phase", "function"))
+        a, p, f = (" ".join(unguard(row[k]).split()) for k in ("activity", "phase", "function"))
         if not (a and p and f):
             raise Invalid(f"Row {n}: activity, phase and function are required")
         if (a, p, f) in cells:
@@ -189,6 +220,23 @@ def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
         activities=list(activities.values()),
         cells=cells,
     )
+
+
+def _csv_problem(reader: csv.DictReader[str], exc: csv.Error) -> str:
+    line = reader.line_num + 1  # the line being read when it failed
+    if "field larger than field limit" in str(exc):
+        return f"Line {line}: a field is longer than {csv.field_size_limit():,} characters"
+    if "new-line character" in str(exc):
+        return f"Line {line}: a line break inside a field that is not in quotes"
+    return f"Line {line}: not readable as CSV ({exc})"
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
+    """The reader's rows; a malformed line is reported with its number."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise Invalid(_csv_problem(reader, exc)) from None
 
 
 def parse_upload(raw: bytes, filename: str, *, title: str | None = None) -> ImportSpec:

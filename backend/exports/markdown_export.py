@@ -6,12 +6,16 @@ import html
 
 from backend.exports.document import Doc, label, letters
 
+# Backslash-escaped, so typed text never becomes a link or an image: ``[x](javascript:…)``,
+# ``![x](https://tracker/…)`` and ``[x]: url`` definitions render as the text typed.
+MARKUP = str.maketrans({ch: "\\" + ch for ch in "\\|[]()!`"})
+
 
 def cell_text(text: str) -> str:
-    """Text safe inside a Markdown table cell (pipes and line breaks would end it), and
-    inert where a wiki renders inline HTML (``<``, ``>`` and ``&`` become entities)."""
-    text = html.escape(text, quote=False)
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+    """Text safe inside a Markdown table cell (pipes and line breaks would end it), never a
+    link or an image (``MARKUP``), and inert where a wiki renders inline HTML (``<``, ``>``
+    and ``&`` become entities)."""
+    return " ".join(html.escape(text, quote=False).translate(MARKUP).split())
 
 
 def to_markdown(doc: Doc) -> str:

@@ -10,3 +10,18 @@ def neutralise(value: str) -> str:
     if value and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def csv_guard(value: str) -> str:
+    """``neutralise``, made reversible for CSV (which is imported again): text that already
+    starts with a quote gets one more, so ``unguard`` knows which quotes it added."""
+    if value.startswith(("'", *FORMULA_STARTS)):
+        return "'" + value
+    return value
+
+
+def unguard(value: str) -> str:
+    """Undo ``csv_guard``: ``'=4+4`` → ``=4+4``, ``''=4+4`` → ``'=4+4``."""
+    if value.startswith("'") and value[1:].startswith(("'", *FORMULA_STARTS)):
+        return value[1:]
+    return value

@@ -16,6 +16,7 @@ from backend.exports import csv_export, markdown_export, xlsx_export
 from backend.exports.pdf import html_to_pdf
 from backend.exports.printing import print_html
 from backend.history.documents import Documented, live_document, version_document
+from backend.openapi import READ, VIEW, errors, files
 from backend.security import AccessDep
 from backend.workshop.viewer import board_for_viewer
 
@@ -35,7 +36,12 @@ def download(body: str, media_type: str, name: str) -> Response:
     )
 
 
-@router.get("/boards/{board_id}/export.csv", summary="The matrix as CSV (long layout)")
+@router.get(
+    "/boards/{board_id}/export.csv",
+    summary="The matrix as CSV (long layout)",
+    response_class=Response,
+    responses=files("csv", extra=READ),
+)
 def export_csv(session: SessionDep, access: AccessDep) -> Response:
     view = load_matrix(session, access.board, with_participants=False)
     return download(
@@ -43,7 +49,12 @@ def export_csv(session: SessionDep, access: AccessDep) -> Response:
     )
 
 
-@router.get("/boards/{board_id}/export.json", summary="The whole board as JSON")
+@router.get(
+    "/boards/{board_id}/export.json",
+    summary="The whole board as JSON",
+    response_class=Response,
+    responses=files("json", extra=READ),
+)
 def export_json(session: SessionDep, access: AccessDep) -> Response:
     return document_download(live_document(session, access.board), "json")
 
@@ -92,22 +103,42 @@ def document_download(documented: Documented, fmt: str, *, paper: str = "a4") ->
     raise NotFound(f"Unknown export format {fmt!r}; use xlsx, md, csv, wide.csv, json or pdf")
 
 
-@router.get("/boards/{board_id}/export.xlsx", summary="The matrix as XLSX (a sheet per phase)")
+@router.get(
+    "/boards/{board_id}/export.xlsx",
+    summary="The matrix as XLSX (a sheet per phase)",
+    response_class=Response,
+    responses=files("xlsx", extra=READ),
+)
 def export_xlsx(session: SessionDep, access: AccessDep) -> Response:
     return document_download(live_document(session, access.board), "xlsx")
 
 
-@router.get("/boards/{board_id}/export.md", summary="The matrix as Markdown (a table per phase)")
+@router.get(
+    "/boards/{board_id}/export.md",
+    summary="The matrix as Markdown (a table per phase)",
+    response_class=Response,
+    responses=files("md", extra=READ),
+)
 def export_markdown(session: SessionDep, access: AccessDep) -> Response:
     return document_download(live_document(session, access.board), "md")
 
 
-@router.get("/boards/{board_id}/export.pdf", summary="The matrix as PDF (a page per phase)")
+@router.get(
+    "/boards/{board_id}/export.pdf",
+    summary="The matrix as PDF (a page per phase)",
+    response_class=Response,
+    responses=files("pdf", extra={**READ, **errors(503)}),
+)
 def export_pdf(session: SessionDep, access: AccessDep, paper: str = "a4") -> Response:
     return document_download(live_document(session, access.board), "pdf", paper=paper)
 
 
-@router.get("/boards/{board_id}/export.wide.csv", summary="The matrix as CSV, one row per activity")
+@router.get(
+    "/boards/{board_id}/export.wide.csv",
+    summary="The matrix as CSV, one row per activity",
+    response_class=Response,
+    responses=files("wide.csv", extra=READ),
+)
 def export_wide_csv(session: SessionDep, access: AccessDep) -> Response:
     return document_download(live_document(session, access.board), "wide.csv")
 
@@ -116,6 +147,8 @@ def export_wide_csv(session: SessionDep, access: AccessDep) -> Response:
     "/view/{viewer_token}/{number}/export.{fmt}",
     tags=["viewer"],
     summary="A published version as xlsx, md, csv (long), wide.csv, json or pdf",
+    response_class=Response,
+    responses=files("xlsx", "md", "csv", "json", "pdf", extra={**VIEW, **errors(503)}),
     description="With the changes since the previous version of the lineage, or since the "
     "version whose id is given as `against`.",
 )
@@ -135,6 +168,11 @@ def export_version(
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "lockstep-board.schema.json"
 
 
-@router.get("/schema/board.json", summary="JSON Schema of the board and version exports")
+@router.get(
+    "/schema/board.json",
+    summary="JSON Schema of the board and version exports",
+    response_class=Response,
+    responses={200: {"description": "JSON Schema", "content": {"application/schema+json": {}}}},
+)
 def board_schema() -> Response:
     return Response(SCHEMA_FILE.read_bytes(), media_type="application/schema+json")

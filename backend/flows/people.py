@@ -3,7 +3,6 @@ ready, and trigger the auto-reveal."""
 
 from __future__ import annotations
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from backend.boards.models import Board, TeamFunction
@@ -11,6 +10,7 @@ from backend.changes import service as changes
 from backend.changes.service import Actor
 from backend.errors import Invalid, NotFound
 from backend.participants.models import Participant
+from backend.participants.service import check_name_free
 from backend.security import PARTICIPANT, Access, new_token
 from backend.validation import MAX_ID, MAX_PARTICIPANT_NAME, MAX_PARTICIPANTS, clean_text
 from backend.workshop.review import prefill_proposals
@@ -28,11 +28,10 @@ def join(session: Session, *, board: Board, name: str, function_id: int | None) 
     function = session.get(TeamFunction, function_id) if 0 < function_id <= MAX_ID else None
     if function is None or function.board_id != board.id:
         raise Invalid("That function is not one of this board's functions")
-    count = session.exec(
-        select(func.count()).select_from(Participant).where(Participant.board_id == board.id)
-    ).one()
-    if count >= MAX_PARTICIPANTS:
+    names = session.exec(select(Participant.name).where(Participant.board_id == board.id)).all()
+    if len(names) >= MAX_PARTICIPANTS:
         raise Invalid(f"This board already has {MAX_PARTICIPANTS} participants")
+    check_name_free(name, names)
     participant = Participant(
         board_id=board.id, name=name, function_id=function.id, secret=new_token()
     )

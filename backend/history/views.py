@@ -15,6 +15,7 @@ from backend.history.activity_queries import activity_history
 from backend.history.compare import Comparison
 from backend.history.documents import compare_document, entry_doc
 from backend.history.lineage import find, lineage, previous
+from backend.openapi import VIEW, errors, files
 from backend.security import AccessDep
 from backend.web import is_htmx, render, render_fragment
 from backend.workshop.viewer import board_for_viewer
@@ -79,6 +80,8 @@ def compare_page(
 @router.get(
     "/api/view/{token}/compare.{fmt}",
     tags=["viewer"],
+    response_class=Response,
+    responses=files("xlsx", "md", "csv", "json", "pdf", extra={**VIEW, **errors(503)}),
     summary="One version with the changes since another, as xlsx, md, wide.csv or json",
     description="`from` and `to` are version ids of the board's lineage (as listed by "
     "`/api/view/{token}/history`); by default the latest version and the one before it.",
@@ -91,7 +94,12 @@ def compare_export(
     return document_download(doc, fmt)
 
 
-@router.get("/api/view/{token}/history", tags=["viewer"], summary="Every version of the lineage")
+@router.get(
+    "/api/view/{token}/history",
+    tags=["viewer"],
+    summary="Every version of the lineage",
+    responses=VIEW,
+)
 def history_api(token: str, session: SessionDep) -> list[dict]:  # type: ignore[type-arg]
     board = board_for_viewer(session, token)
     entries = lineage(session, board)

@@ -12,6 +12,7 @@ from backend.boards.models import Activity
 from backend.boards.queries import ordered
 from backend.db import SessionDep
 from backend.links import base_url
+from backend.openapi import READ, VIEW, WRITE
 from backend.participants.models import Participant
 from backend.security import AccessDep
 from backend.workshop import agreeing, discussion, precheck, publishing, service
@@ -22,13 +23,6 @@ from backend.workshop.screen import load_screen
 from backend.workshop.viewer import board_for_viewer, version_of
 
 router = APIRouter(prefix="/api", tags=["workshop"])
-ERRORS = {
-    401: {"description": "Missing or invalid token"},
-    403: {"description": "Not allowed"},
-    404: {"description": "Unknown board or item"},
-    409: {"description": "Not in this round"},
-    422: {"description": "Invalid input"},
-}
 
 
 def version_out(request: Request, board, v: Version) -> ws.VersionOut:  # type: ignore[no-untyped-def]
@@ -45,7 +39,7 @@ def version_out(request: Request, board, v: Version) -> ws.VersionOut:  # type: 
 @router.get(
     "/boards/{board_id}/workshop",
     response_model=ws.WorkshopOut,
-    responses=ERRORS,
+    responses=READ,
     summary="Round, progress and the proposals this token may see",
 )
 def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws.WorkshopOut:
@@ -125,7 +119,7 @@ def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws
 @router.put(
     "/boards/{board_id}/mode",
     response_model=ws.WorkshopOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Free or workshop mode, and auto-reveal (facilitator, during set-up)",
 )
 def put_mode(
@@ -138,7 +132,7 @@ def put_mode(
 @router.post(
     "/boards/{board_id}/round",
     response_model=ws.WorkshopOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Move the workshop to the next or previous round (facilitator)",
 )
 def post_round(
@@ -150,7 +144,7 @@ def post_round(
 
 @router.put(
     "/boards/{board_id}/proposals",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Your own proposal for one cell (participant)",
 )
 def put_proposal(body: ws.ProposalIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -166,7 +160,7 @@ def put_proposal(body: ws.ProposalIn, session: SessionDep, access: AccessDep) ->
 
 
 @router.put(
-    "/boards/{board_id}/ready", responses=ERRORS, summary="Mark yourself ready (participant)"
+    "/boards/{board_id}/ready", responses=WRITE, summary="Mark yourself ready (participant)"
 )
 def put_ready(body: ws.ReadyIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     return {"seq": service.set_ready(session, access=access, ready=body.ready)}
@@ -174,7 +168,7 @@ def put_ready(body: ws.ReadyIn, session: SessionDep, access: AccessDep) -> dict[
 
 @router.post(
     "/boards/{board_id}/accept",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Accept proposals as agreed: all unanimous ones, one activity, or one "
     "participant's row for an activity and phase (facilitator)",
 )
@@ -192,7 +186,7 @@ def post_accept(body: ws.AcceptIn, session: SessionDep, access: AccessDep) -> di
 
 @router.post(
     "/boards/{board_id}/activities/{activity_id}/revote",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Clear an activity's proposals for another silent round (facilitator)",
 )
 def post_revote(activity_id: int, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -201,7 +195,7 @@ def post_revote(activity_id: int, session: SessionDep, access: AccessDep) -> dic
 
 @router.post(
     "/boards/{board_id}/activities/{activity_id}/reveal",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Reveal a re-voted activity's proposals (facilitator)",
 )
 def post_reveal_activity(
@@ -212,7 +206,7 @@ def post_reveal_activity(
 
 @router.put(
     "/boards/{board_id}/spotlight",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Spotlight an activity, optionally with a timebox (facilitator)",
 )
 def put_spotlight(body: ws.SpotlightIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -224,13 +218,13 @@ def put_spotlight(body: ws.SpotlightIn, session: SessionDep, access: AccessDep) 
 
 
 @router.put(
-    "/boards/{board_id}/timebox", responses=ERRORS, summary="Start or clear a timebox (facilitator)"
+    "/boards/{board_id}/timebox", responses=WRITE, summary="Start or clear a timebox (facilitator)"
 )
 def put_timebox(body: ws.TimeboxIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
     return {"seq": discussion.set_timebox(session, access=access, minutes=body.minutes)}
 
 
-@router.get("/boards/{board_id}/comments", response_model=list[ws.CommentOut], responses=ERRORS)
+@router.get("/boards/{board_id}/comments", response_model=list[ws.CommentOut], responses=READ)
 def get_comments(session: SessionDep, access: AccessDep) -> list[ws.CommentOut]:
     rows = session.exec(
         select(Comment).where(Comment.board_id == access.board.id).order_by(col(Comment.id))
@@ -242,7 +236,7 @@ def get_comments(session: SessionDep, access: AccessDep) -> list[ws.CommentOut]:
     "/boards/{board_id}/comments",
     status_code=201,
     response_model=ws.CommentOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Comment on an activity (participant or facilitator)",
 )
 def post_comment(body: ws.CommentIn, session: SessionDep, access: AccessDep) -> ws.CommentOut:
@@ -252,7 +246,7 @@ def post_comment(body: ws.CommentIn, session: SessionDep, access: AccessDep) -> 
 
 @router.put(
     "/boards/{board_id}/rationale",
-    responses=ERRORS,
+    responses=WRITE,
     summary="The rationale of a decision, per activity or per phase (facilitator)",
 )
 def put_rationale(body: ws.RationaleIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -269,7 +263,7 @@ def put_rationale(body: ws.RationaleIn, session: SessionDep, access: AccessDep) 
 
 @router.put(
     "/boards/{board_id}/park",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Park an activity with the person who will decide; empty decider un-parks (facilitator)",
 )
 def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -284,7 +278,7 @@ def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[st
     "/boards/{board_id}/versions",
     status_code=201,
     response_model=ws.VersionOut,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Publish the agreed matrix as a new immutable version (facilitator)",
 )
 def post_version(
@@ -299,7 +293,7 @@ def post_version(
 @router.post(
     "/boards/{board_id}/versions/{number}/next",
     status_code=201,
-    responses=ERRORS,
+    responses=WRITE,
     summary="Start the next review from a published version (facilitator)",
 )
 def post_next_review(number: int, request: Request, session: SessionDep, access: AccessDep) -> dict:  # type: ignore[type-arg]
@@ -307,7 +301,7 @@ def post_next_review(number: int, request: Request, session: SessionDep, access:
     return created(request, board).model_dump()
 
 
-@router.get("/boards/{board_id}/versions", response_model=list[ws.VersionOut], responses=ERRORS)
+@router.get("/boards/{board_id}/versions", response_model=list[ws.VersionOut], responses=READ)
 def get_versions(request: Request, session: SessionDep, access: AccessDep) -> list[ws.VersionOut]:
     rows = session.exec(
         select(Version).where(Version.board_id == access.board.id).order_by(col(Version.number))
@@ -318,7 +312,7 @@ def get_versions(request: Request, session: SessionDep, access: AccessDep) -> li
 @router.get(
     "/view/{viewer_token}",
     tags=["viewer"],
-    responses=ERRORS,
+    responses=VIEW,
     summary="Published versions, read-only, with the viewer link's token",
 )
 def view_versions(viewer_token: str, request: Request, session: SessionDep) -> list[ws.VersionOut]:
@@ -332,7 +326,7 @@ def view_versions(viewer_token: str, request: Request, session: SessionDep) -> l
 @router.get(
     "/view/{viewer_token}/{number}",
     tags=["viewer"],
-    responses=ERRORS,
+    responses=VIEW,
     summary="One published version in full (JSON), read-only",
 )
 def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  # type: ignore[type-arg]
@@ -342,7 +336,7 @@ def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  
 
 @router.put(
     "/boards/{board_id}/precheck",
-    responses=ERRORS,
+    responses=WRITE,
     summary="Answer the pre-check for one activity: still true, needs discussion (participant)",
 )
 def put_precheck(body: ws.PrecheckIn, session: SessionDep, access: AccessDep) -> dict[str, int]:
@@ -360,7 +354,7 @@ def put_precheck(body: ws.PrecheckIn, session: SessionDep, access: AccessDep) ->
 @router.get(
     "/boards/{board_id}/precheck",
     response_model=ws.PrecheckAgendaOut,
-    responses=ERRORS,
+    responses=READ,
     summary="The pre-check's answers: what the room wants to spend time on",
 )
 def get_precheck(session: SessionDep, access: AccessDep) -> ws.PrecheckAgendaOut:

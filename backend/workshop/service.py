@@ -142,8 +142,8 @@ def propose(
         )
     row.slots = slots
     session.add(row)
-    # The log records that a proposal was made, never its letters (it stays private).
-    changes.commit(session, change, {"participant_id": me, "activity_id": activity_id})
+    # The log records that a proposal was made, never where or its letters (they stay private).
+    changes.commit(session, change, {"participant_id": me})
     return change.seq
 
 
