@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from backend.exports.document import Doc
+from backend.exports.pictures import Pictures
 from backend.history.compare import Comparison
 from backend.web import render_fragment
 
@@ -28,6 +29,7 @@ def print_html(
     return render_fragment(
         "print.html",
         doc=doc,
+        pics=Pictures(doc),
         c=c,
         for_pdf=for_pdf,
         static="." if for_pdf else "/static",

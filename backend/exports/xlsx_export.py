@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import xlsxwriter
 
+from backend.domain.handoff import load
 from backend.exports.document import Doc, label, letters, slot_of
 from backend.exports.safe import neutralise
 
@@ -85,6 +86,7 @@ def to_xlsx(doc: Doc) -> bytes:
             text(ws, row, 1, f"{it['reason']}{decider}")
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 70)
+    load_chart(wb, ws, doc, text, head_left)
 
     changes = doc.get("changes")
     changed: set[tuple[str, str, str]] = set()
@@ -127,6 +129,70 @@ def to_xlsx(doc: Doc) -> bytes:
         ws.fit_to_pages(1, 0)
     wb.close()
     return buf.getvalue()
+
+
+LOAD_COL = 3  # the load table starts in column D of the Summary sheet, the chart below it
+FLAG = "#B42318"
+
+
+def load_chart(wb, ws, doc: Doc, text, head) -> None:  # type: ignore[no-untyped-def]
+    """Owner/Driver load per function and phase: a table (one row per phase and function)
+    and a native stacked column chart of it; flagged points are hatched and outlined."""
+    ld = load(doc)
+    roles = {r["slot"]: r for r in doc["roles"]}
+    o_name, d_name = roles["O"]["name"], roles["D"]["name"]
+    c0, r0 = LOAD_COL, 5
+    text(ws, r0 - 1, c0, f"{o_name} / {d_name} load", wb.add_format({"bold": True}))
+    for j, h in enumerate(["Phase", "Function", o_name, d_name, "Flags"]):
+        text(ws, r0, c0 + j, h, head)
+    row = r0
+    points: dict[str, list[dict | None]] = {"O": [], "D": []}
+    for p in ld.phases:
+        for f in ld.functions:
+            row += 1
+            o, d = ld.counts[f][p]
+            flags = ld.flags_for(f, p)
+            text(ws, row, c0, p)
+            text(ws, row, c0 + 1, f)
+            ws.write_number(row, c0 + 2, o)
+            ws.write_number(row, c0 + 3, d)
+            text(ws, row, c0 + 4, "; ".join(fl.text for fl in flags))
+            for slot in ("O", "D"):
+                fill = COLOURS[slot][1]
+                points[slot].append(
+                    {
+                        "pattern": {"pattern": "wide_upward_diagonal", "fg_color": FLAG,
+                                    "bg_color": fill},
+                        "border": {"color": FLAG, "width": 1.5, "dash_type": "dash"},
+                    }
+                    if flags
+                    else None
+                )  # fmt: skip
+    ws.set_column(c0, c0 + 1, 12)
+    ws.set_column(c0 + 2, c0 + 3, 9)
+    ws.set_column(c0 + 4, c0 + 4, 34)
+    if row == r0:
+        return
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    categories = ["Summary", r0 + 1, c0, row, c0 + 1]  # two levels: phase, then function
+    for k, slot in enumerate(("O", "D")):
+        fg = COLOURS[slot][0]
+        chart.add_series(
+            {
+                "name": ["Summary", r0, c0 + 2 + k],
+                "categories": categories,
+                "values": ["Summary", r0 + 1, c0 + 2 + k, row, c0 + 2 + k],
+                "fill": {"color": fg if slot == "O" else "#60A5FA"},
+                "border": {"color": fg},
+                "points": points[slot],
+                "data_labels": {"value": True},
+            }
+        )
+    chart.set_title({"name": f"{o_name} / {d_name} load per function and phase"})
+    chart.set_y_axis({"name": "Activities", "major_unit": 1, "min": 0})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 120 + 46 * (row - r0), "height": 340})
+    ws.insert_chart(row + 2, c0, chart)
 
 
 def changes_sheet(wb, changes: dict, text, bold, title, head, wrap) -> None:  # type: ignore[no-untyped-def]

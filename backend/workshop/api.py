@@ -11,6 +11,7 @@ from backend.boards.api import created
 from backend.boards.models import Activity
 from backend.boards.queries import ordered
 from backend.db import SessionDep
+from backend.domain.handoff import load, strips
 from backend.links import base_url
 from backend.openapi import READ, VIEW, WRITE
 from backend.participants.models import Participant
@@ -332,6 +333,65 @@ def view_versions(viewer_token: str, request: Request, session: SessionDep) -> l
 def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  # type: ignore[type-arg]
     board = board_for_viewer(session, viewer_token)
     return json.loads(version_of(session, board, number).snapshot)
+
+
+@router.get(
+    "/view/{viewer_token}/{number}/pictures",
+    tags=["viewer"],
+    response_model=ws.PicturesOut,
+    responses=VIEW,
+    summary="A published version's handoffs per activity and Owner/Driver load with flags",
+)
+def view_pictures(viewer_token: str, number: int, session: SessionDep) -> ws.PicturesOut:
+    board = board_for_viewer(session, viewer_token)
+    snap = json.loads(version_of(session, board, number).snapshot)
+    ld = load(snap)
+    return ws.PicturesOut(
+        phases=list(ld.phases),
+        functions=list(ld.functions),
+        activities=ld.activities,
+        strips=[
+            ws.StripOut(
+                activity=s.activity,
+                steps=[
+                    ws.StepOut(
+                        phase=st.phase,
+                        owners=list(st.owners),
+                        drivers=list(st.drivers),
+                        owner_passes=st.owner_passes,
+                        driver_passes=st.driver_passes,
+                    )
+                    for st in s.steps
+                ],
+                handoffs=[
+                    ws.HandoffOut(
+                        phase=h.phase,
+                        kind=h.kind,
+                        before=list(h.before),
+                        after=list(h.after),
+                        text=h.text,
+                    )
+                    for h in s.handoffs
+                ],
+            )
+            for s in strips(snap)
+        ],
+        load=[
+            ws.LoadCellOut(
+                function=f,
+                phase=p,
+                owned=ld.counts[f][p][0],
+                driven=ld.counts[f][p][1],
+                flags=[fl.kind for fl in ld.flags_for(f, p)],
+            )
+            for p in ld.phases
+            for f in ld.functions
+        ],
+        flags=[
+            ws.FlagOut(phase=fl.phase, function=fl.function, kind=fl.kind, text=fl.text)
+            for fl in ld.flags
+        ],
+    )
 
 
 @router.put(

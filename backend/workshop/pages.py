@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from backend.boards.views import screen_context
 from backend.db import SessionDep
 from backend.domain import summary
+from backend.exports.pictures import Pictures
 from backend.history.compare import Comparison
 from backend.history.documents import entry_doc
 from backend.history.lineage import find, lineage, previous
@@ -53,6 +54,7 @@ def _version_page(
         owns=summary.ownership_sentences(snap),
         balance=summary.load_balance(snap),
         decisions=summary.decisions(snap),
+        pics=Pictures(snap),
         token=token,
     )
 

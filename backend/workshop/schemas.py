@@ -168,3 +168,54 @@ class PrecheckAgendaOut(BaseModel):
     answered_by: int
     mine: dict[int, str] = Field(description="The asking participant's own answers")
     agenda: list[PrecheckOut] = Field(description="Most 'needs discussion' first")
+
+
+class StepOut(BaseModel):
+    phase: str
+    owners: list[str]
+    drivers: list[str]
+    owner_passes: bool = Field(description="Ownership passed from other functions here")
+    driver_passes: bool = Field(description="Driving passed from other functions here")
+
+
+class HandoffOut(BaseModel):
+    phase: str = Field(description="The phase where the new function(s) take over")
+    kind: Literal["owner", "driver"]
+    before: list[str]
+    after: list[str]
+    text: str
+
+
+class StripOut(BaseModel):
+    activity: str
+    steps: list[StepOut]
+    handoffs: list[HandoffOut]
+
+
+class LoadCellOut(BaseModel):
+    function: str
+    phase: str
+    owned: int
+    driven: int
+    flags: list[str]
+
+
+class FlagOut(BaseModel):
+    phase: str
+    function: str
+    kind: Literal["owns_most", "idle"] = Field(
+        description="owns_most: owns more than half the phase's activities; idle: no role"
+    )
+    text: str
+
+
+class PicturesOut(BaseModel):
+    """What the version page's pictures show: handoffs per activity, load per function and
+    phase, and the load's flags."""
+
+    phases: list[str]
+    functions: list[str]
+    activities: int
+    strips: list[StripOut]
+    load: list[LoadCellOut]
+    flags: list[FlagOut]
