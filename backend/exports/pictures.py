@@ -104,7 +104,7 @@ class Pictures:
                     )
                     body.append(
                         txt(
-                            x + 6,
+                            x + 10,
                             y + 15,
                             f"{letter} {short(names, 14)}",
                             fill=ink,
@@ -130,7 +130,7 @@ class Pictures:
                             **attrs,
                         )  # fmt: skip
                     )
-                    body.append(txt(x + 6, y + 15, f"{letter} —", fill="#5B6470", font_size=12))
+                    body.append(txt(x + 10, y + 15, f"{letter} —", fill="#5B6470", font_size=12))
                 if passes:
                     cy = y + (row - 2) / 2
                     body.append(
@@ -190,7 +190,7 @@ class Pictures:
             for i, p in enumerate(ld.phases):
                 o, d = ld.counts[f][p]
                 x = lab + i * col + 4
-                for j, (n, letter, (fill, ink), kind) in enumerate(
+                for j, (n, letter, (_fill, ink), kind) in enumerate(
                     ((o, self.o, OWNER, "owner"), (d, self.d, DRIVER, "driver"))
                 ):
                     yy = y + 4 + j * 19
@@ -203,7 +203,7 @@ class Pictures:
                             y=yy + 2,
                             width=f"{n * unit:g}",
                             height=12,
-                            fill=fill,
+                            fill=ink,
                             stroke=ink,
                             class_=f"pic-{kind}",
                             data_function=f,
@@ -231,9 +231,9 @@ class Pictures:
                 )
             rows.append(f'<tr><th scope="row">{escape(f)}</th>{"".join(cells)}</tr>')
         return (
-            f'<table class="sr-only"><caption>{escape(caption)}</caption>'
+            f'<div class="sr-only"><table><caption>{escape(caption)}</caption>'
             f'<thead><tr><th scope="col">Function</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
 
     def swimlane(self) -> Markup:
