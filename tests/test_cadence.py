@@ -9,8 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
+from sqlmodel import Session, select
 
+from backend.boards.models import Board
 from backend.clock import today
+from backend.db import get_engine
 from backend.workshop.invite import review_invite
 from backend.workshop.models import Version
 from tests.helpers import auth, make_board, set_cell, text_of
@@ -171,13 +174,6 @@ def test_the_calendar_invite(client, clock):
 
 
 def _version_id(client, token):
-    snap = client.get(f"/api/view/{token}/1").json()
-    del snap
-    from sqlmodel import Session, select
-
-    from backend.boards.models import Board
-    from backend.db import get_engine
-
     with Session(get_engine()) as s:
         board = s.exec(select(Board).where(Board.viewer_token == token)).one()
         return s.exec(select(Version.id).where(Version.board_id == board.id)).one()
