@@ -44,6 +44,7 @@ MEDIA = {
     "md": "text/markdown",
     "json": "application/json",
     "pdf": "application/pdf",
+    "ics": "text/calendar",
 }
 
 

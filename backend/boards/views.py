@@ -14,7 +14,9 @@ from backend.boards import service
 from backend.boards.models import Board
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
 from backend.catalogue.loader import load_catalogue
+from backend.clock import today
 from backend.db import SessionDep
+from backend.domain import cadence
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Invalid, NotFound
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
@@ -58,6 +60,16 @@ def matrix_html(screen: Screen, access: Access) -> Markup:
     )
 
 
+def review_dates() -> dict[str, str]:
+    """The publish form's next review date: its default and the range it may take."""
+    day = today()
+    return {
+        "default": cadence.default_next_review(day).isoformat(),
+        "min": day.isoformat(),
+        "max": cadence.latest_review_date(day).isoformat(),
+    }
+
+
 def screen_context(request: Request, screen: Screen, access: Access) -> dict[str, object]:
     board = screen.v.board
     return {
@@ -70,6 +82,7 @@ def screen_context(request: Request, screen: Screen, access: Access) -> dict[str
         "forward": rounds.FORWARD.get(board.round) if board.mode == rounds.WORKSHOP else None,
         "back": rounds.BACK.get(board.round) if board.mode == rounds.WORKSHOP else None,
         "default_label": screen.review_label or rounds.quarter_label(),
+        "review_dates": review_dates(),
         "base_url": base_url(request),
     }
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from backend.boards.models import Board
+from backend.domain import cadence
 from backend.errors import NotFound
 from backend.validation import MAX_ID
 from backend.workshop.models import Version
@@ -114,3 +115,25 @@ def history_token(session: Session, board: Board, *, parent: bool) -> str | None
     parent = session.get(Version, board.parent_version_id)
     up = session.get(Board, parent.board_id) if parent else None
     return up.viewer_token if up else None
+
+
+def review_states(session: Session, version_ids: list[int]) -> dict[int, str]:
+    """Where the review of each version stands (``domain.cadence``): not started, in
+    progress (a review board was started from it) or published (one of those published)."""
+    if not version_ids:
+        return {}
+    started = session.exec(
+        select(Board.id, Board.parent_version_id).where(
+            col(Board.parent_version_id).in_(version_ids)
+        )
+    ).all()
+    published = set(
+        session.exec(
+            select(Version.board_id).where(col(Version.board_id).in_([b for b, _ in started]))
+        ).all()
+    )
+    states = {}
+    for vid in version_ids:
+        reviews = [b for b, parent in started if parent == vid]
+        states[vid] = cadence.review_status(bool(reviews), any(b in published for b in reviews))
+    return states

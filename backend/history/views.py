@@ -14,10 +14,11 @@ from backend.exports.views import document_download
 from backend.history.activity_queries import activity_history
 from backend.history.compare import Comparison
 from backend.history.documents import compare_document, entry_doc
-from backend.history.lineage import find, lineage, previous
+from backend.history.lineage import find, lineage, previous, review_states
 from backend.openapi import VIEW, errors, files
 from backend.security import AccessDep
 from backend.web import is_htmx, render, render_fragment
+from backend.workshop.invite import next_review_of
 from backend.workshop.viewer import board_for_viewer
 
 router = APIRouter()
@@ -41,7 +42,15 @@ def history_page(token: str, request: Request, session: SessionDep) -> HTMLRespo
     for e in entries:
         prev = previous(entries, e)
         rows.append((e, prev, Comparison(entry_doc(prev), e.doc()) if prev else None))
-    return render(request, "history.html", board=board, token=token, rows=rows[::-1])
+    return render(
+        request,
+        "history.html",
+        board=board,
+        token=token,
+        rows=rows[::-1],
+        states=review_states(session, [e.id for e in entries]),
+        next_review_of=next_review_of,
+    )
 
 
 @router.get("/v/{token}/compare", response_class=HTMLResponse, include_in_schema=False)

@@ -5,18 +5,25 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from sqlmodel import col, select
 
 from backend.boards.api import created
 from backend.boards.models import Activity
 from backend.boards.queries import ordered
+from backend.clock import TodayDep
 from backend.db import SessionDep
+<<<<<<< HEAD
 from backend.domain.handoff import load, strips
+=======
+from backend.domain import cadence
+from backend.history.lineage import lineage
+>>>>>>> cadence
 from backend.links import base_url
-from backend.openapi import READ, VIEW, WRITE
+from backend.openapi import READ, VIEW, WRITE, files
 from backend.participants.models import Participant
 from backend.security import AccessDep
-from backend.workshop import agreeing, discussion, precheck, publishing, service
+from backend.workshop import agreeing, discussion, invite, precheck, publishing, service
 from backend.workshop import schemas as ws
 from backend.workshop.models import Comment, Proposal, Version
 from backend.workshop.review import start_next_review
@@ -26,7 +33,9 @@ from backend.workshop.viewer import board_for_viewer, version_of
 router = APIRouter(prefix="/api", tags=["workshop"])
 
 
-def version_out(request: Request, board, v: Version) -> ws.VersionOut:  # type: ignore[no-untyped-def]
+def version_out(request: Request, board, v: Version, *, latest: int | None, today) -> ws.VersionOut:  # type: ignore[no-untyped-def]
+    """``latest``: the id of the lineage's newest version (a version older than it is no
+    longer due for review)."""
     return ws.VersionOut(
         number=v.number,
         label=v.label,
@@ -34,7 +43,17 @@ def version_out(request: Request, board, v: Version) -> ws.VersionOut:  # type: 
         published_by=v.published_by,
         open_items=v.open_items,
         viewer_url=f"{base_url(request)}/v/{board.viewer_token}/{v.number}",
+        next_review=invite.next_review_of(v),
+        review_due=cadence.review_due(
+            invite.next_review_of(v), today, newer=latest is not None and latest != v.id
+        ),
+        review_ics_url=f"{base_url(request)}/api/view/{board.viewer_token}/{v.number}/review.ics",
     )
+
+
+def latest_id(session, board) -> int | None:  # type: ignore[no-untyped-def]
+    entries = lineage(session, board)
+    return entries[-1].id if entries else None
 
 
 @router.get(
@@ -43,7 +62,9 @@ def version_out(request: Request, board, v: Version) -> ws.VersionOut:  # type: 
     responses=READ,
     summary="Round, progress and the proposals this token may see",
 )
-def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws.WorkshopOut:
+def get_workshop(
+    request: Request, session: SessionDep, access: AccessDep, today: TodayDep
+) -> ws.WorkshopOut:
     screen = load_screen(session, access.board, role=access.role, viewer=access.participant)
     w, board = screen.w, access.board
     fw = screen.v.framework
@@ -70,6 +91,7 @@ def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws
             ws.ProposalOut(activity_id=a, phase_id=p, function_id=f, letters=fw.to_letters(slots))
             for (a, p, f), slots in w.own.items()
         ]
+    latest = latest_id(session, board) if w.versions else None
     return ws.WorkshopOut(
         mode=w.mode,
         round=w.round,
@@ -113,7 +135,7 @@ def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws
         ],
         spotlight_activity_id=board.spotlight_activity_id,
         timebox_ends_at=board.timebox_ends_at,
-        versions=[version_out(request, board, v) for v in w.versions],
+        versions=[version_out(request, board, v, latest=latest, today=today) for v in w.versions],
     )
 
 
@@ -124,10 +146,10 @@ def get_workshop(request: Request, session: SessionDep, access: AccessDep) -> ws
     summary="Free or workshop mode, and auto-reveal (facilitator, during set-up)",
 )
 def put_mode(
-    body: ws.ModeIn, request: Request, session: SessionDep, access: AccessDep
+    body: ws.ModeIn, request: Request, session: SessionDep, access: AccessDep, today: TodayDep
 ) -> ws.WorkshopOut:
     service.set_mode(session, access=access, mode=body.mode, auto_reveal=body.auto_reveal)
-    return get_workshop(request, session, access)
+    return get_workshop(request, session, access, today)
 
 
 @router.post(
@@ -137,10 +159,10 @@ def put_mode(
     summary="Move the workshop to the next or previous round (facilitator)",
 )
 def post_round(
-    body: ws.RoundIn, request: Request, session: SessionDep, access: AccessDep
+    body: ws.RoundIn, request: Request, session: SessionDep, access: AccessDep, today: TodayDep
 ) -> ws.WorkshopOut:
     service.move_round(session, access=access, to=body.to)
-    return get_workshop(request, session, access)
+    return get_workshop(request, session, access, today)
 
 
 @router.put(
@@ -283,12 +305,17 @@ def put_park(body: ws.ParkIn, session: SessionDep, access: AccessDep) -> dict[st
     summary="Publish the agreed matrix as a new immutable version (facilitator)",
 )
 def post_version(
-    body: ws.PublishIn, request: Request, session: SessionDep, access: AccessDep
+    body: ws.PublishIn, request: Request, session: SessionDep, access: AccessDep, today: TodayDep
 ) -> ws.VersionOut:
     version = publishing.publish(
-        session, access=access, label=body.label, published_by=body.published_by
+        session,
+        access=access,
+        label=body.label,
+        published_by=body.published_by,
+        next_review=body.next_review,
+        today=today,
     )
-    return version_out(request, access.board, version)
+    return version_out(request, access.board, version, latest=version.id, today=today)
 
 
 @router.post(
@@ -303,11 +330,14 @@ def post_next_review(number: int, request: Request, session: SessionDep, access:
 
 
 @router.get("/boards/{board_id}/versions", response_model=list[ws.VersionOut], responses=READ)
-def get_versions(request: Request, session: SessionDep, access: AccessDep) -> list[ws.VersionOut]:
+def get_versions(
+    request: Request, session: SessionDep, access: AccessDep, today: TodayDep
+) -> list[ws.VersionOut]:
     rows = session.exec(
         select(Version).where(Version.board_id == access.board.id).order_by(col(Version.number))
-    )
-    return [version_out(request, access.board, v) for v in rows]
+    ).all()
+    latest = latest_id(session, access.board)
+    return [version_out(request, access.board, v, latest=latest, today=today) for v in rows]
 
 
 @router.get(
@@ -316,12 +346,15 @@ def get_versions(request: Request, session: SessionDep, access: AccessDep) -> li
     responses=VIEW,
     summary="Published versions, read-only, with the viewer link's token",
 )
-def view_versions(viewer_token: str, request: Request, session: SessionDep) -> list[ws.VersionOut]:
+def view_versions(
+    viewer_token: str, request: Request, session: SessionDep, today: TodayDep
+) -> list[ws.VersionOut]:
     board = board_for_viewer(session, viewer_token)
     rows = session.exec(
         select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
-    )
-    return [version_out(request, board, v) for v in rows]
+    ).all()
+    latest = latest_id(session, board)
+    return [version_out(request, board, v, latest=latest, today=today) for v in rows]
 
 
 @router.get(
@@ -336,6 +369,7 @@ def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  
 
 
 @router.get(
+<<<<<<< HEAD
     "/view/{viewer_token}/{number}/pictures",
     tags=["viewer"],
     response_model=ws.PicturesOut,
@@ -391,6 +425,24 @@ def view_pictures(viewer_token: str, number: int, session: SessionDep) -> ws.Pic
             ws.FlagOut(phase=fl.phase, function=fl.function, kind=fl.kind, text=fl.text)
             for fl in ld.flags
         ],
+=======
+    "/view/{viewer_token}/{number}/review.ics",
+    tags=["viewer"],
+    response_class=Response,
+    responses=files("ics", extra=VIEW),
+    summary="The calendar invite (RFC 5545) for the version's next review, read-only",
+)
+def view_review_invite(
+    viewer_token: str, number: int, request: Request, session: SessionDep
+) -> Response:
+    board = board_for_viewer(session, viewer_token)
+    version = version_of(session, board, number)
+    url = f"{base_url(request)}/v/{viewer_token}/{version.number}"
+    return Response(
+        invite.review_invite(version, url=url),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="review-{version.number}.ics"'},
+>>>>>>> cadence
     )
 
 

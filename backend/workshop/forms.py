@@ -5,6 +5,7 @@ An empty field is "not given" (None); a number that is not one is a 422 naming t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator
@@ -29,6 +30,15 @@ def _number(value: object) -> object:
         raise PydanticCustomError("number", "must be a number") from None
 
 
+def _date(value: object) -> object:
+    if value in ("", None):
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PydanticCustomError("date", "must be a date (YYYY-MM-DD)") from None
+
+
 def _flag(value: object) -> bool:
     return str(value).lower() in ("1", "true", "on", "yes")
 
@@ -36,6 +46,7 @@ def _flag(value: object) -> bool:
 Whole = Annotated[int | None, BeforeValidator(_whole)]
 Number = Annotated[float | None, BeforeValidator(_number)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
+Day = Annotated[date | None, BeforeValidator(_date)]
 
 
 class ModeForm(BaseModel):
@@ -86,6 +97,7 @@ class ParkForm(BaseModel):
 class PublishForm(BaseModel):
     label: str = ""
     published_by: str = ""
+    next_review: Day = None
 
 
 class PrecheckForm(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -72,6 +72,8 @@ class Version(SQLModel, table=True):
     published_at: datetime = Field(default_factory=utcnow)
     published_by: str = Field(max_length=80)
     open_items: int = Field(default=0)
+    # When the version is to be reviewed (None: published before the cadence existed).
+    next_review: date | None = Field(default=None)
     snapshot: str = Field(sa_column=Column(Text, nullable=False))  # JSON, see workshop.snapshot
 
 

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from backend.boards.views import screen_context
+from backend.clock import TodayDep
 from backend.db import SessionDep
+<<<<<<< HEAD
 from backend.domain import summary
 from backend.exports.pictures import Pictures
+=======
+from backend.domain import cadence, summary
+>>>>>>> cadence
 from backend.history.compare import Comparison
 from backend.history.documents import entry_doc
-from backend.history.lineage import find, lineage, previous
+from backend.history.lineage import find, lineage, previous, review_states
 from backend.security import ROOM, RoomAccessDep
 from backend.web import is_htmx, render, templates
+from backend.workshop.invite import next_review_of
 from backend.workshop.models import Version
 from backend.workshop.projector import Wall
 from backend.workshop.screen import load_screen
@@ -26,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _version_page(
-    request: Request, session: SessionDep, token: str, number: int | None
+    request: Request, session: SessionDep, token: str, number: int | None, today: date
 ) -> HTMLResponse:
     board = board_for_viewer(session, token)
     version = version_of(session, board, number)
@@ -39,6 +46,7 @@ def _version_page(
     prev = previous(entries, entry)
     c = Comparison(entry_doc(prev), entry_doc(entry)) if prev else None
     newer = entries[-1] if entries[-1].id != entry.id else None
+    next_review = next_review_of(version)
     return render(
         request,
         "version.html",
@@ -56,17 +64,24 @@ def _version_page(
         decisions=summary.decisions(snap),
         pics=Pictures(snap),
         token=token,
+        next_review=next_review,
+        review_due=cadence.review_due(next_review, today, newer=newer is not None),
+        review_state=review_states(session, [entry.id])[entry.id],
     )
 
 
 @router.get("/v/{token}", response_class=HTMLResponse)
-def latest_version(token: str, request: Request, session: SessionDep) -> HTMLResponse:
-    return _version_page(request, session, token, None)
+def latest_version(
+    token: str, request: Request, session: SessionDep, today: TodayDep
+) -> HTMLResponse:
+    return _version_page(request, session, token, None, today)
 
 
 @router.get("/v/{token}/{number}", response_class=HTMLResponse)
-def one_version(token: str, number: int, request: Request, session: SessionDep) -> HTMLResponse:
-    return _version_page(request, session, token, number)
+def one_version(
+    token: str, number: int, request: Request, session: SessionDep, today: TodayDep
+) -> HTMLResponse:
+    return _version_page(request, session, token, number, today)
 
 
 @router.get("/boards/{board_id}/projector", response_class=HTMLResponse)

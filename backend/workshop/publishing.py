@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -10,7 +11,8 @@ from sqlmodel import Session, select
 from backend.boards.models import Board
 from backend.boards.queries import load_matrix
 from backend.changes import service as changes
-from backend.errors import Conflict
+from backend.domain import cadence
+from backend.errors import Conflict, Invalid
 from backend.history.lineage import lineage
 from backend.security import Access, new_token
 from backend.validation import MAX_PARTICIPANT_NAME, clean_text
@@ -33,13 +35,26 @@ def default_label(session: Session, board: Board) -> str:
 
 
 def publish(
-    session: Session, *, access: Access, label: str | None = None, published_by: str | None = None
+    session: Session,
+    *,
+    access: Access,
+    label: str | None = None,
+    published_by: str | None = None,
+    next_review: date | None = None,
+    today: date | None = None,
 ) -> Version:
     """Freeze the agreed matrix, rationale and open items as a new immutable version.
 
     ``published_by`` is the name the version shows (the facilitator link has no name of
-    its own); by default, the person publishing."""
+    its own); by default, the person publishing. ``next_review`` is when the version is to
+    be reviewed (not before ``today``, at most two years ahead); by default the start of
+    the next quarter's third week (``domain.cadence.default_next_review``)."""
     access.require_facilitator("publish")
+    today = today or date.today()
+    if next_review is None:
+        next_review = cadence.default_next_review(today)
+    elif problem := cadence.review_date_problem(next_review, today):
+        raise Invalid(problem)
     label = clean_text(
         label or default_label(session, access.board), what="Version label", max_len=MAX_LABEL
     )
@@ -64,6 +79,7 @@ def publish(
         label=label,
         number=number,
         published_by=by,
+        next_review=next_review.isoformat(),
     )
     version = Version(
         board_id=board.id,
@@ -71,6 +87,7 @@ def publish(
         label=label,
         published_by=by,
         open_items=len(snapshot["open_items"]),
+        next_review=next_review,
         snapshot=snapshot_json(snapshot),
     )
     session.add(version)

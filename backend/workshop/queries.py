@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from backend.boards.models import Activity, Board, TeamFunction
 from backend.domain.consensus import GroupView, HotItem, acceptable_unanimous, group_views
+from backend.history.lineage import review_states
 from backend.participants.models import Participant
 from backend.workshop import rounds as r
 from backend.workshop.models import Agreement, Comment, PhaseNote, Proposal, Version
@@ -74,6 +75,8 @@ class WorkshopView:
     voter_ids: dict[str, int] = field(default_factory=dict)  # name in ``groups`` -> id
     precheck: PrecheckView | None = None  # workshops only
     reviews: list[tuple[Board, str]] = field(default_factory=list)  # (review, version label)
+    # version id -> where its review stands: not started / in progress / published
+    review_states: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_workshop(self) -> bool:
@@ -156,6 +159,7 @@ def _add_discussion(session: Session, board: Board, w: WorkshopView) -> None:
                 .order_by(col(Board.id))
             )
         ]
+        w.review_states = review_states(session, [v.id for v in w.versions if v.id])
     for c in session.exec(
         select(Comment).where(Comment.board_id == board.id).order_by(col(Comment.id))
     ):

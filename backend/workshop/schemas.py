@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -90,6 +90,12 @@ class PublishIn(BaseModel):
         description="The name shown as the publisher (default: the person publishing)",
         examples=["Dana, PM lead"],
     )
+    next_review: date | None = Field(
+        default=None,
+        description="When to review this version (ISO date; not in the past, at most two "
+        "years ahead). Default: the start of the next calendar quarter's third week",
+        examples=["2027-01-18"],
+    )
 
 
 class VersionOut(BaseModel):
@@ -99,6 +105,12 @@ class VersionOut(BaseModel):
     published_by: str
     open_items: int
     viewer_url: str
+    next_review: date = Field(description="When this version is to be reviewed")
+    review_due: bool = Field(
+        description="The next review date has come and no newer version has been published "
+        "in the board's lineage"
+    )
+    review_ics_url: str = Field(description="The calendar invite (.ics) for the next review")
 
 
 class ProgressOut(BaseModel):

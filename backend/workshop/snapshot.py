@@ -60,7 +60,13 @@ def parent_doc(session: Session, board) -> dict[str, Any] | None:  # type: ignor
 
 
 def build_snapshot(
-    session: Session, view: MatrixView, *, label: str, number: int, published_by: str
+    session: Session,
+    view: MatrixView,
+    *,
+    label: str,
+    number: int,
+    published_by: str,
+    next_review: str | None = None,
 ) -> dict[str, Any]:
     board = view.board
     data = to_dict(view)
@@ -104,7 +110,8 @@ def build_snapshot(
     ]
     open_items += stale_rationale(session, board, data)
     data.update(
-        version={"number": number, "label": label, "published_by": published_by},
+        version={"number": number, "label": label, "published_by": published_by}
+        | ({"next_review": next_review} if next_review else {}),
         mode=board.mode,
         open_items=open_items,
         rule_breaks=rule_breaks,

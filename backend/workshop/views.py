@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from backend.boards.views import live_response, redirect
+from backend.clock import TodayDep
 from backend.db import SessionDep
 from backend.security import AccessDep
 from backend.workshop import agreeing, discussion, precheck, publishing, service
@@ -137,9 +138,15 @@ def publish(
     session: SessionDep,
     access: AccessDep,
     form: Annotated[f.PublishForm, Form()],
+    today: TodayDep,
 ) -> Response:
     publishing.publish(
-        session, access=access, label=form.label or None, published_by=form.published_by or None
+        session,
+        access=access,
+        label=form.label or None,
+        published_by=form.published_by or None,
+        next_review=form.next_review,
+        today=today,
     )
     return live_response(request, session, access)
 
