@@ -13,12 +13,9 @@ from backend.boards.models import Activity
 from backend.boards.queries import ordered
 from backend.clock import TodayDep
 from backend.db import SessionDep
-<<<<<<< HEAD
-from backend.domain.handoff import load, strips
-=======
 from backend.domain import cadence
+from backend.domain.handoff import load, strips
 from backend.history.lineage import lineage
->>>>>>> cadence
 from backend.links import base_url
 from backend.openapi import READ, VIEW, WRITE, files
 from backend.participants.models import Participant
@@ -369,7 +366,6 @@ def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  
 
 
 @router.get(
-<<<<<<< HEAD
     "/view/{viewer_token}/{number}/pictures",
     tags=["viewer"],
     response_model=ws.PicturesOut,
@@ -425,7 +421,10 @@ def view_pictures(viewer_token: str, number: int, session: SessionDep) -> ws.Pic
             ws.FlagOut(phase=fl.phase, function=fl.function, kind=fl.kind, text=fl.text)
             for fl in ld.flags
         ],
-=======
+    )
+
+
+@router.get(
     "/view/{viewer_token}/{number}/review.ics",
     tags=["viewer"],
     response_class=Response,
@@ -442,7 +441,6 @@ def view_review_invite(
         invite.review_invite(version, url=url),
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="review-{version.number}.ics"'},
->>>>>>> cadence
     )
 
 

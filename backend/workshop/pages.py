@@ -12,12 +12,8 @@ from sqlmodel import col, select
 from backend.boards.views import screen_context
 from backend.clock import TodayDep
 from backend.db import SessionDep
-<<<<<<< HEAD
-from backend.domain import summary
-from backend.exports.pictures import Pictures
-=======
 from backend.domain import cadence, summary
->>>>>>> cadence
+from backend.exports.pictures import Pictures
 from backend.history.compare import Comparison
 from backend.history.documents import entry_doc
 from backend.history.lineage import find, lineage, previous, review_states
