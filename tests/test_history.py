@@ -253,7 +253,15 @@ def test_pdf_export_has_a_landscape_page_per_phase(client):
     assert r.headers["content-type"] == "application/pdf"
     pdf = PdfReader(io.BytesIO(r.content))
     phases = q.second.data["phases"]
-    assert len(pdf.pages) == len(phases) + 1  # a page per phase, then notes and changes
+    # A page per phase first; then the pictures (who leads when, the load chart), the
+    # handoff strips, and the notes and changes.
+    texts = [page.extract_text() for page in pdf.pages]
+    for i, phase in enumerate(phases):
+        assert phase["name"] in texts[i], (i, texts[i][:200])
+    rest = "\n".join(texts[len(phases) :]).replace("\ufb00", "ff")  # the "ff" ligature
+    for part in ("Who leads when", "load", "Handoffs per activity"):
+        assert part in rest, part
+    assert len(pdf.pages) <= len(phases) + 5  # nothing runs on for pages
     box = pdf.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
     text = pdf.pages[0].extract_text()
