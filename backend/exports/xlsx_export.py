@@ -41,6 +41,7 @@ def to_xlsx(doc: Doc) -> bytes:
     head = wb.add_format({"bold": True, "bg_color": "#F0F2F5", "border": 1, "align": "center"})
     head_left = wb.add_format({"bold": True, "bg_color": "#F0F2F5", "border": 1})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    name_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     role_fmt = {
         slot: wb.add_format(
             {"bold": True, "font_color": fg, "bg_color": bg, "align": "center", "border": 1}
@@ -111,24 +112,39 @@ def to_xlsx(doc: Doc) -> bytes:
             text(ws, 0, 1 + j, f, head)
         text(ws, 0, 1 + len(functions), "Rationale", head_left)
         for i, a in enumerate(doc["activities"], start=1):
-            text(ws, i, 0, a["name"], bold)
+            # Long names wrap (never clipped by the next column); the row is as tall as the
+            # longer of the name and the rationale beside it.
+            text(ws, i, 0, a["name"], name_fmt)
+            note = (a.get("phase_notes") or {}).get(phase) or a.get("rationale", "")
+            lines = max(text_lines(a["name"], NAME_WIDTH), text_lines(note, NOTE_WIDTH))
+            if lines > 1:
+                ws.set_row(i, 15 * lines)
             for j, f in enumerate(functions):
                 value = letters(doc, a, phase, f)
                 is_changed = (a["name"], phase, f) in changed
                 formats, blank = (marked, marked_empty) if is_changed else (role_fmt, empty)
                 fmt = formats.get(slots.get(value[:1], ""), blank) if value else blank
                 ws.write_string(i, 1 + j, value, fmt)
-            note = (a.get("phase_notes") or {}).get(phase) or a.get("rationale", "")
             text(ws, i, 1 + len(functions), note, wrap)
         ws.freeze_panes(1, 1)
-        ws.set_column(0, 0, 42)
+        ws.set_column(0, 0, NAME_WIDTH)
         ws.set_column(1, len(functions), 9)
-        ws.set_column(1 + len(functions), 1 + len(functions), 60)
+        ws.set_column(1 + len(functions), 1 + len(functions), NOTE_WIDTH)
         ws.set_landscape()
         ws.repeat_rows(0)
         ws.fit_to_pages(1, 0)
     wb.close()
     return buf.getvalue()
+
+
+NAME_WIDTH, NOTE_WIDTH = 42, 60  # phase sheets' activity and rationale columns, in characters
+
+
+def text_lines(value: str, width: int) -> int:
+    """About how many lines a wrapped cell of ``width`` characters needs (bold text is a
+    little wider, so a tenth is kept spare)."""
+    usable = max(1, int(width * 0.9))
+    return max(1, sum(-(-len(part) // usable) or 1 for part in (value or "").split("\n")))
 
 
 LOAD_COL = 3  # the load table starts in column D of the Summary sheet, the chart below it

@@ -101,3 +101,20 @@ def test_json_export_parses_back_to_the_same_matrix(fw, cells):
     assert json_export.matrix_of(data) == expected
     assert data["framework"] == fw and data["phases"] == ["Build", "Launch"]
     assert data["activities"][0]["sources"] == ["a.txt"]
+
+
+def test_xlsx_long_activity_names_wrap_and_their_rows_grow():
+    from openpyxl import load_workbook
+
+    from backend.exports.xlsx_export import to_xlsx
+
+    long = "Competitive win/loss analysis and field feedback loop for sales (EMEA)"
+    assert len(long) >= 64
+    doc = json_export.to_dict(make_view(activities=(long, "Pricing")))
+    wb = load_workbook(io.BytesIO(to_xlsx(doc)))
+    for phase in ("Build", "Launch"):
+        ws = wb[phase]
+        name = ws.cell(row=2, column=1)
+        assert name.value == long and name.alignment.wrap_text
+        assert ws.row_dimensions[2].height >= 30  # two lines at least: nothing clipped
+        assert ws.row_dimensions[3].height in (None, 15)  # a short name keeps one line
