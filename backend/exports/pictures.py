@@ -86,22 +86,31 @@ class Pictures:
                 y = top + j * row
                 names = " + ".join(who)
                 attrs: dict[str, object] = {"data_phase": st.phase, "data_role": kind}
-                if who:
-                    body.append(
-                        el(
-                            "rect",
-                            x=x + 1,
-                            y=y,
-                            width=seg - 2,
-                            height=row - 2,
-                            rx=3,
-                            fill=fill,
-                            stroke=ink,
-                            class_=f"pic-{kind}",
-                            data_who=names,
-                            **attrs,
-                        )  # fmt: skip
+                # A held role: its colours; nobody: a dashed white box.
+                look: dict[str, object] = (
+                    {"fill": fill, "stroke": ink, "class_": f"pic-{kind}"}
+                    if who
+                    else {
+                        "fill": "#FFFFFF",
+                        "stroke": "#9AA3AF",
+                        "stroke_dasharray": "3 3",
+                        "class_": "pic-none",
+                    }
+                )
+                body.append(
+                    el(
+                        "rect",
+                        x=x + 1,
+                        y=y,
+                        width=seg - 2,
+                        height=row - 2,
+                        rx=3,
+                        data_who=names,
+                        **look,
+                        **attrs,
                     )
+                )
+                if who:
                     body.append(
                         txt(
                             x + 10,
@@ -114,22 +123,6 @@ class Pictures:
                         )  # fmt: skip
                     )
                 else:
-                    body.append(
-                        el(
-                            "rect",
-                            x=x + 1,
-                            y=y,
-                            width=seg - 2,
-                            height=row - 2,
-                            rx=3,
-                            fill="#FFFFFF",
-                            stroke="#9AA3AF",
-                            stroke_dasharray="3 3",
-                            class_="pic-none",
-                            data_who="",
-                            **attrs,
-                        )  # fmt: skip
-                    )
                     body.append(txt(x + 10, y + 15, f"{letter} —", fill="#5B6470", font_size=12))
                 if passes:
                     cy = y + (row - 2) / 2

@@ -24,24 +24,12 @@ def edit_cell(
     """A click or key on a cell: the shared matrix in free mode; in a workshop, a
     participant's own proposal or the facilitator's agreed value."""
     if access.board.mode != r.WORKSHOP:
-        return set_cell(
-            session,
-            access=access,
-            activity_id=activity_id,
-            phase_id=phase_id,
-            function_id=function_id,
-            letters=letters,
-        )
-    if access.participant is not None:
-        return propose(
-            session,
-            access=access,
-            activity_id=activity_id,
-            phase_id=phase_id,
-            function_id=function_id,
-            letters=letters,
-        )
-    return agree_cell(
+        write = set_cell
+    elif access.participant is not None:
+        write = propose
+    else:
+        write = agree_cell
+    return write(
         session,
         access=access,
         activity_id=activity_id,
