@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
 from sqlmodel import col, select
 
 from backend.boards.api import created
@@ -13,44 +10,17 @@ from backend.boards.models import Activity
 from backend.boards.queries import ordered
 from backend.clock import TodayDep
 from backend.db import SessionDep
-from backend.domain import cadence
-from backend.domain.handoff import load, strips
-from backend.history.lineage import lineage
-from backend.links import base_url
-from backend.openapi import READ, VIEW, WRITE, files
+from backend.openapi import READ, WRITE
 from backend.participants.models import Participant
 from backend.security import AccessDep
-from backend.workshop import agreeing, discussion, invite, precheck, publishing, service
+from backend.workshop import agreeing, discussion, precheck, publishing, service
 from backend.workshop import schemas as ws
 from backend.workshop.models import Comment, Proposal, Version
 from backend.workshop.review import start_next_review
 from backend.workshop.screen import load_screen
-from backend.workshop.viewer import board_for_viewer, version_of
+from backend.workshop.viewer_api import latest_id, version_out
 
 router = APIRouter(prefix="/api", tags=["workshop"])
-
-
-def version_out(request: Request, board, v: Version, *, latest: int | None, today) -> ws.VersionOut:  # type: ignore[no-untyped-def]
-    """``latest``: the id of the lineage's newest version (a version older than it is no
-    longer due for review)."""
-    return ws.VersionOut(
-        number=v.number,
-        label=v.label,
-        published_at=v.published_at,
-        published_by=v.published_by,
-        open_items=v.open_items,
-        viewer_url=f"{base_url(request)}/v/{board.viewer_token}/{v.number}",
-        next_review=invite.next_review_of(v),
-        review_due=cadence.review_due(
-            invite.next_review_of(v), today, newer=latest is not None and latest != v.id
-        ),
-        review_ics_url=f"{base_url(request)}/api/view/{board.viewer_token}/{v.number}/review.ics",
-    )
-
-
-def latest_id(session, board) -> int | None:  # type: ignore[no-untyped-def]
-    entries = lineage(session, board)
-    return entries[-1].id if entries else None
 
 
 @router.get(
@@ -335,113 +305,6 @@ def get_versions(
     ).all()
     latest = latest_id(session, access.board)
     return [version_out(request, access.board, v, latest=latest, today=today) for v in rows]
-
-
-@router.get(
-    "/view/{viewer_token}",
-    tags=["viewer"],
-    responses=VIEW,
-    summary="Published versions, read-only, with the viewer link's token",
-)
-def view_versions(
-    viewer_token: str, request: Request, session: SessionDep, today: TodayDep
-) -> list[ws.VersionOut]:
-    board = board_for_viewer(session, viewer_token)
-    rows = session.exec(
-        select(Version).where(Version.board_id == board.id).order_by(col(Version.number))
-    ).all()
-    latest = latest_id(session, board)
-    return [version_out(request, board, v, latest=latest, today=today) for v in rows]
-
-
-@router.get(
-    "/view/{viewer_token}/{number}",
-    tags=["viewer"],
-    responses=VIEW,
-    summary="One published version in full (JSON), read-only",
-)
-def view_version(viewer_token: str, number: int, session: SessionDep) -> dict:  # type: ignore[type-arg]
-    board = board_for_viewer(session, viewer_token)
-    return json.loads(version_of(session, board, number).snapshot)
-
-
-@router.get(
-    "/view/{viewer_token}/{number}/pictures",
-    tags=["viewer"],
-    response_model=ws.PicturesOut,
-    responses=VIEW,
-    summary="A published version's handoffs per activity and Owner/Driver load with flags",
-)
-def view_pictures(viewer_token: str, number: int, session: SessionDep) -> ws.PicturesOut:
-    board = board_for_viewer(session, viewer_token)
-    snap = json.loads(version_of(session, board, number).snapshot)
-    ld = load(snap)
-    return ws.PicturesOut(
-        phases=list(ld.phases),
-        functions=list(ld.functions),
-        activities=ld.activities,
-        strips=[
-            ws.StripOut(
-                activity=s.activity,
-                steps=[
-                    ws.StepOut(
-                        phase=st.phase,
-                        owners=list(st.owners),
-                        drivers=list(st.drivers),
-                        owner_passes=st.owner_passes,
-                        driver_passes=st.driver_passes,
-                    )
-                    for st in s.steps
-                ],
-                handoffs=[
-                    ws.HandoffOut(
-                        phase=h.phase,
-                        kind=h.kind,
-                        before=list(h.before),
-                        after=list(h.after),
-                        text=h.text,
-                    )
-                    for h in s.handoffs
-                ],
-            )
-            for s in strips(snap)
-        ],
-        load=[
-            ws.LoadCellOut(
-                function=f,
-                phase=p,
-                owned=ld.counts[f][p][0],
-                driven=ld.counts[f][p][1],
-                flags=[fl.kind for fl in ld.flags_for(f, p)],
-            )
-            for p in ld.phases
-            for f in ld.functions
-        ],
-        flags=[
-            ws.FlagOut(phase=fl.phase, function=fl.function, kind=fl.kind, text=fl.text)
-            for fl in ld.flags
-        ],
-    )
-
-
-@router.get(
-    "/view/{viewer_token}/{number}/review.ics",
-    tags=["viewer"],
-    response_class=Response,
-    responses=files("ics", extra=VIEW),
-    summary="The calendar invite (RFC 5545) for the version's next review, read-only",
-)
-def view_review_invite(
-    viewer_token: str, number: int, request: Request, session: SessionDep
-) -> Response:
-    board = board_for_viewer(session, viewer_token)
-    version = version_of(session, board, number)
-    url = f"{base_url(request)}/v/{viewer_token}/{version.number}"
-    return Response(
-        invite.review_invite(version, url=url),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="review-{version.number}.ics"'},
-    )
 
 
 @router.put(
