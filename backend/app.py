@@ -25,6 +25,7 @@ from backend.db import get_engine
 from backend.errors import LockstepError, TooManyRequests
 from backend.exports import print_views
 from backend.exports import views as exports_views
+from backend.history import card_api, card_views
 from backend.history import views as history_views
 from backend.limits import BodyLimit, board_limiter
 from backend.live import broker as broker_module
@@ -287,6 +288,7 @@ def create_app() -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(history_views.router)  # before /v/{token}/{number}
+    app.include_router(card_views.router)
     app.include_router(print_views.router)
     app.include_router(workshop_pages.router)
     app.include_router(workshop_views.router)  # before boards: /boards/{id}/{kind} is generic
@@ -296,6 +298,7 @@ def create_app() -> FastAPI:
     app.include_router(exports_views.router)
     app.include_router(workshop_api.router)
     app.include_router(viewer_api.router)
+    app.include_router(card_api.router)
     app.include_router(boards_api.router)
     install_observability(app)  # logs, request ids, /metrics; outermost middleware
     return app

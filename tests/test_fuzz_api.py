@@ -25,7 +25,12 @@ CHECKS = [
 # Not fuzzed: the live stream never ends for a valid token, and a PDF starts Chromium
 # (each has its own tests); deleting the board would leave the rest of the facilitator's
 # run nothing but 404s.
-SKIP = {("GET", "/boards/{board_id}/events"), ("GET", "/api/boards/{board_id}/export.pdf")}
+SKIP = {
+    ("GET", "/boards/{board_id}/events"),
+    ("GET", "/api/boards/{board_id}/export.pdf"),
+    ("GET", "/api/boards/{board_id}/card.pdf"),
+    ("GET", "/api/view/{viewer_token}/{number}/card.pdf"),
+}
 SKIP_AS_FACILITATOR = {("DELETE", "/api/boards/{board_id}")}
 
 
