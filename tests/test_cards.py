@@ -341,3 +341,67 @@ def test_card_pdf_is_one_page_with_what_the_function_owns(client):
         assert activity in text
     assert "Roadmap" not in text
     assert "PMM is closest to the buyer" in text
+
+
+def test_function_names_with_url_characters(client):
+    board = make_board(client, functions=["PM", "Sales/CS & Co"], activities=[{"name": "Pricing"}])
+    tok = board.facilitator
+    set_cell(client, board, tok, "Pricing", "Launch", "Sales/CS & Co", "OD").raise_for_status()
+    r = client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "Q4"})
+    viewer = r.json()["viewer_url"].split("/v/")[1].split("/")[0]
+    html = client.get(f"/v/{viewer}").text
+    (href,) = re.findall(r'href="(/v/[^"]+/card\?function=Sales[^"]+)"', html)
+    assert href == f"/v/{viewer}/1/card?function=Sales/CS%20%26%20Co"
+    page = client.get(href)
+    assert page.status_code == 200 and "What Sales/CS & Co owns" in text_of(page.text)
+    assert 'data-activity="Pricing"' in page.text
+    live = client.get(f"/f/{tok}").text
+    assert f"/boards/{board.id}/card?token={tok}&amp;function=Sales/CS%20%26%20Co" in live
+
+
+@pytest.mark.skipif(chromium() is None, reason="no Chromium on this machine for the PDF export")
+def test_a_full_card_still_prints_on_one_page(client):
+    """The seeded catalogue with PMM owning and driving almost everything, a long rationale
+    on every activity, a dozen parked items and many changes: still one page, A4 and Letter,
+    with what did not fit counted."""
+    board = make_board(client, title="Everything PMM", functions=["PM", "PMM", "Sales"])
+    tok = board.facilitator
+    acts = board.data["activities"]
+    pm, pmm = board.function("PM"), board.function("PMM")
+
+    def fill(letters_of):
+        for n, a in enumerate(acts):
+            for i, p in enumerate(board.data["phases"]):
+                for f, letters in ((pmm, letters_of(n, i)), (pm, "C")):
+                    client.put(
+                        f"/api/boards/{board.id}/cells",
+                        headers=auth(tok),
+                        json={"activity_id": a["id"], "phase_id": p["id"], "function_id": f,
+                              "letters": letters},
+                    ).raise_for_status()  # fmt: skip
+
+    fill(lambda n, i: "OD")
+    for a in acts:
+        client.put(
+            f"/api/boards/{board.id}/rationale",
+            headers=auth(tok),
+            json={"activity_id": a["id"], "text": "We hear the buyer first and know the segment. " * 8},
+        ).raise_for_status()  # fmt: skip
+    for a in acts[:12]:
+        client.put(
+            f"/api/boards/{board.id}/park",
+            headers=auth(tok),
+            json={"activity_id": a["id"], "decider": "PMM lead"},
+        ).raise_for_status()
+    r = client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "Q3"})
+    viewer = r.json()["viewer_url"].split("/v/")[1].split("/")[0]
+    fill(lambda n, i: "OD" if (n + i) % 3 else "I")
+    client.post(f"/api/boards/{board.id}/versions", headers=auth(tok), json={"label": "Q4"})
+    for paper in ("a4", "letter"):
+        r = client.get(f"/api/view/{viewer}/2/card.pdf?function=PMM&paper={paper}")
+        assert r.status_code == 200, r.text
+        reader = PdfReader(BytesIO(r.content))
+        assert len(reader.pages) == 1, paper
+        text = " ".join(reader.pages[0].extract_text().split())
+        assert "What PMM owns" in text and acts[0]["name"] in text
+        assert "more (see the card online)" in text
