@@ -59,7 +59,7 @@ class Item:
     phase: str | None
     reason: str
     decider: str
-    named: bool  # the decider names the function (or one of its people)
+    named: str  # whom of the function (its name, or one of its people) the decider names
     held: bool  # the function holds a role where the item is
 
     @property
@@ -70,7 +70,8 @@ class Item:
         """Why it is on ``function``'s card, in words."""
         parts = []
         if self.named:
-            parts.append(f"{function} decides")
+            who = function if self.named == function else f"{self.named} ({function})"
+            parts.append(f"{who} decides")
         if self.held:
             parts.append(f"{function} holds a role here")
         return "; ".join(parts)
@@ -208,10 +209,13 @@ def per_phase(doc: Doc, held: Iterable[Holding]) -> list[PhaseRoles]:
     ]
 
 
-def names(text: str, who: Iterable[str]) -> bool:
-    """Whether ``text`` names any of ``who`` as a whole word, in any case ("PM" is not
-    named in "PMM lead")."""
-    return any(w and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE) for w in who)
+def names(text: str, who: Iterable[str]) -> str:
+    """The first of ``who`` that ``text`` names as a whole word, in any case ("PM" is not
+    named in "PMM lead"), or ""."""
+    return next(
+        (w for w in who if w and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE)),
+        "",
+    )
 
 
 def items_for(

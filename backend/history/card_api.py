@@ -62,7 +62,7 @@ def card_out(page: CardPage, *, markdown_url: str, pdf_url: str) -> hs.CardOut:
                 reason=i.reason,
                 decider=i.decider,
                 parked=i.parked,
-                names_function=i.named,
+                names_function=bool(i.named),
                 holds_role=i.held,
             )
             for i in c.items

@@ -100,28 +100,31 @@ def test_items_that_name_the_function_or_sit_where_it_holds_a_role():
         (i.activity, i.phase, i.named, i.held) for i in items_for(DOC, "PMM", holdings(DOC, "PMM"))
     ]
     assert got == [
-        ("Personas", None, True, False),  # "PMM lead" names PMM; PMM holds nothing there
-        ("Pricing", "Build", False, True),  # PMM drives Pricing in Build
-        ("Positioning", None, False, True),  # no phase: anywhere in the activity
+        ("Personas", None, "PMM", False),  # "PMM lead" names PMM; PMM holds nothing there
+        ("Pricing", "Build", "", True),  # PMM drives Pricing in Build
+        ("Positioning", None, "", True),  # no phase: anywhere in the activity
     ]  # Pricing·Discover: PMM holds no role in that phase; Personas·Grow names Ana
     pm = items_for(DOC, "PM", holdings(DOC, "PM"))
-    assert ("Personas", None, False, True) in [(i.activity, i.phase, i.named, i.held) for i in pm]
+    assert ("Personas", None, "", True) in [(i.activity, i.phase, i.named, i.held) for i in pm]
     assert not any(i.activity == "Personas" and i.phase == "Grow" for i in pm)
     # A person of the function (the live board knows them) names it too.
     with_ana = items_for(DOC, "PMM", holdings(DOC, "PMM"), people=["Ana"])
-    assert ("Personas", "Grow", True, False) in [
+    assert ("Personas", "Grow", "Ana", False) in [
         (i.activity, i.phase, i.named, i.held) for i in with_ana
     ]
-    item = with_ana[0]
-    assert item.parked and item.why("PMM") == "PMM decides"
+    assert with_ana[0].parked and with_ana[0].why("PMM") == "PMM decides"
+    ana = next(i for i in with_ana if i.named == "Ana")
+    assert not ana.parked and ana.why("PMM") == "Ana (PMM) decides"
+    both = next(i for i in with_ana if i.activity == "Pricing")
+    assert both.why("PMM") == "PMM holds a role here"
 
 
 def test_names_are_whole_words_in_any_case():
-    assert names("PMM lead", ["pmm"])
-    assert not names("PMM lead", ["PM"])  # PM is not named in PMM
-    assert names("PM/PMM pair", ["PM"])
-    assert not names("", ["PM"]) and not names("CPO", [""])
-    assert names("Ask C++ team", ["C++"])  # names with regex characters
+    assert names("PMM lead", ["pmm"]) == "pmm"
+    assert names("PMM lead", ["PM"]) == ""  # PM is not named in PMM
+    assert names("PM/PMM pair", ["PMM", "PM"]) == "PMM"
+    assert names("", ["PM"]) == "" and names("CPO", [""]) == ""
+    assert names("Ask C++ team", ["C++"]) == "C++"  # names with regex characters
 
 
 def test_find_function_in_any_case():
