@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from backend.boards.models import Board
@@ -32,6 +32,8 @@ class Actor:
 
 
 SYSTEM = Actor(name="Lockstep", role="system")
+BOARDS = Board.__table__  # type: ignore[attr-defined]
+CHANGES = Change.__table__  # type: ignore[attr-defined]
 
 
 MODE_REFUSALS = {
@@ -48,12 +50,18 @@ def start(
     With ``mode``, also refuse (409) unless the board is in that mode right now; the check
     rides on the same statement, so it costs no extra round trip.
     """
-    row = session.execute(
-        update(Board)
-        .where(col(Board.id) == board_id)
-        .values(last_seq=Board.last_seq + 1)
-        .returning(Board.last_seq, Board.mode)
-    ).first()
+    # Plain SQL, not the ORM's bulk update: this runs on every edit. (An ORM Board already
+    # loaded in the session keeps its old ``last_seq``; read it fresh after this if needed.)
+    row = (
+        session.connection()
+        .execute(
+            update(BOARDS)
+            .where(BOARDS.c.id == board_id)
+            .values(last_seq=BOARDS.c.last_seq + 1)
+            .returning(BOARDS.c.last_seq, BOARDS.c.mode)
+        )
+        .first()
+    )
     if row is None:
         raise NotFound("This board no longer exists")
     seq, current_mode = row
@@ -75,10 +83,23 @@ def commit(
     """Add the change row(s) with their data, commit, then announce each board's newest
     sequence (``more`` may hold changes of another board, started in this transaction)."""
     newest: dict[int, int] = {}
+    rows = []
     for ch, d in ((change, data), *more):
         ch.data = json.dumps(d, separators=(",", ":"))
-        session.add(ch)
+        rows.append(
+            {
+                "board_id": ch.board_id,
+                "seq": ch.seq,
+                "kind": ch.kind,
+                "data": ch.data,
+                "actor": ch.actor,
+                "actor_role": ch.actor_role,
+                "created_at": ch.created_at,
+            }
+        )
         newest[ch.board_id] = max(newest.get(ch.board_id, 0), ch.seq)
+    session.flush()  # what the service changed through the ORM goes first, as before
+    session.connection().execute(insert(CHANGES), rows)
     for board_id, seq in newest.items():
         broker.before_commit(session, board_id, seq)
     session.commit()

@@ -16,6 +16,7 @@ from backend.changes.models import Change
 from backend.changes.service import change_data
 from backend.web import render_fragment
 from backend.workshop.screen import Screen, load_screen
+from backend.workshop.screen_update import CELL_EDIT, advance
 
 CHANGE, REFRESH, GONE, PRESENCE = "change", "refresh", "gone", "presence"
 
@@ -72,7 +73,7 @@ def event_for(screen: Screen, change: Change) -> LiveEvent:
     depends on who is looking (rounds, structure, spotlight ...) ask screens to refresh."""
     kind = change.kind
     data = change_data(change)
-    if kind == "cell.set":
+    if kind == CELL_EDIT:
         return LiveEvent(change.seq, CHANGE, cell_fragments(screen, data["activity_id"]))
     if kind in ("proposal.set", "participant.ready", "participant.joined"):
         return LiveEvent(change.seq, CHANGE, people_fragments(screen))
@@ -98,15 +99,24 @@ def event_for(screen: Screen, change: Change) -> LiveEvent:
     return LiveEvent(change.seq, REFRESH, "")
 
 
-def render_changes(session: Session, board_id: int, changes: list[Change]) -> list[LiveEvent]:
+def render_changes(
+    session: Session, board_id: int, changes: list[Change], before: Screen | None = None
+) -> tuple[list[LiveEvent], Screen | None]:
+    """Each change as a live event, and the screen they were rendered from. With
+    ``before`` (this board's screen at an earlier sequence) a run of cell edits is applied
+    to it rather than the board read again."""
+    if before is not None and changes and all(c.kind == CELL_EDIT for c in changes):
+        screen = advance(before, [(c.seq, change_data(c)) for c in changes])
+        if screen is not None:
+            return [replace(event_for(screen, c), at=_epoch(c)) for c in changes], screen
     board = session.get(Board, board_id)
     if board is None:
-        return [LiveEvent((changes[-1].seq if changes else 0), GONE, "")]
+        return [LiveEvent((changes[-1].seq if changes else 0), GONE, "")], None
     # A batch of cell edits (the common case) needs only the matrix, not the people,
     # comments and versions around it.
-    cells_only = all(c.kind == "cell.set" for c in changes)
+    cells_only = all(c.kind == CELL_EDIT for c in changes)
     screen = load_screen(session, board, role=None, cells_only=cells_only)
-    return [replace(event_for(screen, c), at=_epoch(c)) for c in changes]
+    return [replace(event_for(screen, c), at=_epoch(c)) for c in changes], screen
 
 
 def _epoch(change: Change) -> float:
