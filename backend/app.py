@@ -35,8 +35,8 @@ from backend.participants import views as participants_views
 from backend.validation import excerpt, printable
 from backend.web import is_htmx, render, templates
 from backend.workshop import api as workshop_api
+from backend.workshop import fixes_api, viewer_api
 from backend.workshop import pages as workshop_pages
-from backend.workshop import viewer_api
 from backend.workshop import views as workshop_views
 
 log = logging.getLogger("lockstep")
@@ -302,6 +302,7 @@ def create_app() -> FastAPI:
     app.include_router(exports_views.router)
     app.include_router(workshop_api.router)
     app.include_router(viewer_api.router)
+    app.include_router(fixes_api.router)
     app.include_router(boards_api.router)
     install_observability(app)  # logs, request ids, /metrics; outermost middleware
     return app

@@ -22,6 +22,7 @@ from backend.history.compare import Comparison
 from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
 from backend.workshop import rounds as r
+from backend.workshop.fix_options import Offer, offer
 from backend.workshop.models import Proposal, Version
 from backend.workshop.publishing import default_label
 from backend.workshop.queries import WorkshopView, load_workshop
@@ -149,6 +150,15 @@ class Screen:
     def is_review(self) -> bool:
         """A review started from a published version: its matrix starts as last quarter's."""
         return self.v.board.parent_version_id is not None
+
+    @cached_property
+    def fixes(self) -> Offer:
+        """The rule findings with the fixes that resolve them (none for a participant's own
+        proposals: fixes act on the shared or agreed matrix)."""
+        shown = offer(self.v, self.w, self.since)
+        if self.own_view:
+            return Offer([replace(e, fixes=()) for e in shown.entries], False, shown.workshop)
+        return shown
 
     def activity(self, activity_id: int):  # type: ignore[no-untyped-def]
         return next((a for a in self.v.activities if a.id == activity_id), None)

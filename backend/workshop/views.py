@@ -14,6 +14,7 @@ from backend.db import SessionDep
 from backend.security import AccessDep
 from backend.workshop import agreeing, discussion, precheck, publishing, service
 from backend.workshop import forms as f
+from backend.workshop.fixing import apply_fix
 from backend.workshop.review import start_next_review
 
 router = APIRouter(include_in_schema=False)
@@ -129,6 +130,19 @@ def park(
     form: Annotated[f.ParkForm, Form()],
 ) -> Response:
     discussion.park(session, access=access, activity_id=form.activity_id or 0, decider=form.decider)
+    return live_response(request, session, access)
+
+
+@router.post("/boards/{board_id}/fixes", response_class=HTMLResponse)
+def fix(
+    request: Request,
+    session: SessionDep,
+    access: AccessDep,
+    fix: Annotated[str, Form(max_length=200)] = "",
+    decider: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Apply one guided fix of a rule finding (the *Fix…* disclosure in the findings panel)."""
+    apply_fix(session, access=access, fix_id=fix, decider=decider)
     return live_response(request, session, access)
 
 
