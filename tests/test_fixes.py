@@ -270,11 +270,19 @@ def test_the_page_lists_fixes_and_applies_one_with_htmx(client):
     tok = board.facilitator
     page = client.get(f"/f/{tok}")
     assert 'class="fixes editor-only"' in page.text
-    text = text_of(page.text)
+    # The page lists the finding; its fixes are loaded when its Fix… is opened.
+    key = finding(fixes(client, board, tok), "many-owners")["key"]
+    assert f'data-fixes-url="/boards/{board.id}/fixes/{key}"' in page.text
+    assert "Keep PM as Owner (O)" not in text_of(page.text)
+    headers = {**HX, "X-Lockstep-Token": tok}
+    listed = client.get(f"/boards/{board.id}/fixes/{key}", headers=headers)
+    text = text_of(listed.text)
     assert "Keep PM as Owner (O)" in text and "PMM becomes Driver" in text
     fix_id = finding(fixes(client, board, tok), "many-owners")["fixes"][1]["id"]
-    assert f'data-fix="{fix_id}"' in page.text
-    headers = {**HX, "X-Lockstep-Token": tok}
+    assert f'data-fix="{fix_id}"' in listed.text
+    gone = client.get(f"/boards/{board.id}/fixes/many-owners.999.999", headers=headers)
+    assert gone.status_code == 200 and "no longer on the board" in gone.text
+    assert client.get(f"/boards/{board.id}/fixes/{key}").status_code == 401  # no token
     r = client.post(f"/boards/{board.id}/fixes", data={"fix": fix_id}, headers=headers)
     assert r.status_code == 200 and 'id="live"' in r.text
     assert "Keep PM as Owner" not in text_of(r.text)

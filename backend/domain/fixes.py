@@ -335,9 +335,10 @@ def phase_fixes(ctx: Context, p: Id, f: Id) -> list[Fix]:
 # --- the board --------------------------------------------------------------------------------
 
 
-def board_fixes(ctx: Context, check: BoardCheck) -> list[FindingFixes]:
+def board_fixes(ctx: Context, check: BoardCheck, *, with_fixes: bool = True) -> list[FindingFixes]:
     """Every finding of ``check`` with its fixes: errors first, then warnings, each in
-    board order (activities by phase, then the phases)."""
+    board order (activities by phase, then the phases). Without ``with_fixes``, only the
+    findings (for listing them; their fixes are worked out when someone opens one)."""
     out: list[FindingFixes] = []
     for a in ctx.activities:
         for p in ctx.phases:
@@ -350,7 +351,7 @@ def board_fixes(ctx: Context, check: BoardCheck) -> list[FindingFixes]:
                         a,
                         p,
                         None,
-                        tuple(group_fixes(ctx, a, p, finding)),
+                        tuple(group_fixes(ctx, a, p, finding)) if with_fixes else (),
                     )
                 )
     for p in ctx.phases:
@@ -361,7 +362,12 @@ def board_fixes(ctx: Context, check: BoardCheck) -> list[FindingFixes]:
         for finding, f in zip(findings, idle, strict=False):
             out.append(
                 FindingFixes(
-                    f"{finding.code}.{p}.{f}", finding, None, p, f, tuple(phase_fixes(ctx, p, f))
+                    f"{finding.code}.{p}.{f}",
+                    finding,
+                    None,
+                    p,
+                    f,
+                    tuple(phase_fixes(ctx, p, f)) if with_fixes else (),
                 )
             )
     return sorted(out, key=lambda x: x.finding.level != "error")

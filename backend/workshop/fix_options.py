@@ -78,9 +78,17 @@ class Offer:
     workshop: bool
 
 
-def offer(v: MatrixView, w: WorkshopView, since: tuple[str, Comparison] | None) -> Offer:
+def offer(
+    v: MatrixView,
+    w: WorkshopView,
+    since: tuple[str, Comparison] | None,
+    *,
+    with_fixes: bool = True,
+) -> Offer:
+    """Without ``with_fixes``: the findings only (the panel lists them; a finding's fixes
+    are worked out when someone opens its *Fix…*)."""
     ctx = context(v, w, since)
-    entries = fx.board_fixes(ctx, v.check)
+    entries = fx.board_fixes(ctx, v.check, with_fixes=with_fixes)
     if not fixes_apply(w):
         entries = [replace(e, fixes=()) for e in entries]
     elif w.is_workshop and w.revoting:

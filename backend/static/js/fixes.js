@@ -30,4 +30,25 @@
   document.addEventListener("lockstep:applied", show);
   document.addEventListener("lockstep:morphed", show);
   document.addEventListener("htmx:afterSettle", show);
+
+  // A finding's fixes are worked out when its Fix… is opened, and again after a live update
+  // (a fix worked out before may no longer apply), unless the reader is typing in it (the
+  // decider's name of a parking). Live updates leave a loaded list alone (live.js).
+  function busy(body) {
+    return Array.from(body.querySelectorAll("input, textarea")).some(
+      (el) => el === document.activeElement || el.value !== el.defaultValue);
+  }
+  function load(details) {
+    const body = details.querySelector(".fix-body");
+    if (!body || !details.dataset.fixesUrl || busy(body)) return;
+    htmx.ajax("GET", details.dataset.fixesUrl, { source: details, target: body, swap: "innerHTML" })
+      .then(() => { body.dataset.loaded = "true"; show(); });
+  }
+  document.addEventListener("toggle", (e) => {
+    const d = e.target;
+    if (d instanceof HTMLDetailsElement && d.classList.contains("fixes") && d.open) load(d);
+  }, true);
+  document.addEventListener("lockstep:morphed", () => {
+    document.querySelectorAll("details.fixes[open]").forEach(load);
+  });
 })();
