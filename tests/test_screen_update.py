@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from backend.boards import views
 from backend.boards.models import Board as BoardRow
 from backend.changes.service import change_data, changes_after
 from backend.db import get_engine
@@ -95,3 +96,26 @@ def test_a_gap_or_a_private_screen_is_not_moved_forward(client):
         me = resolve(s, board_id=board.id, token=ana).participant
         own = load_screen(s, from_row, role=PARTICIPANT, viewer=me)
     assert own.own_view and advance(own, data) is None
+
+
+def test_the_page_after_cell_edits_is_the_last_one_moved_forward(client, monkeypatch):
+    board = make_board(client, activities=ACTIVITIES)
+    tok = board.facilitator
+    assert client.get(f"/f/{tok}").status_code == 200
+    reads = []
+    real = views.screen_for
+    monkeypatch.setattr(views, "screen_for", lambda *a, **k: reads.append(1) or real(*a, **k))
+    set_cell(client, board, tok, "Pricing", "Build", "PM", "O")
+    set_cell(client, board, tok, "Pricing", "Build", "PMM", "OD")
+    page = client.get(f"/f/{tok}").text
+    cell = f'id="c-{board.activity("Pricing")}-{board.phase("Build")}-{board.function("PMM")}"'
+    assert f'{cell} data-letters="OD"' in page
+    assert "2 Owners" in page  # the rule finding the edits made
+    assert reads == []  # moved forward, not read again
+    client.patch(
+        f"/api/boards/{board.id}",
+        headers={"Authorization": f"Bearer {tok}"},
+        json={"title": "Renamed"},
+    )
+    page = client.get(f"/f/{tok}").text
+    assert reads == [1] and "Renamed" in page  # anything but cell edits: read afresh

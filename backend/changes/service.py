@@ -120,6 +120,23 @@ def changes_after(session: Session, *, board_id: int, after: int, limit: int) ->
     )
 
 
+def cell_edits(
+    session: Session, *, board_id: int, after: int, upto: int, limit: int = 500
+) -> list[tuple[int, dict[str, Any]]] | None:
+    """The cell edits ``(seq, data)`` after ``after`` up to ``upto``; None when something
+    else changed meanwhile (or too much did), which only a fresh read of the board shows."""
+    if upto - after > limit:
+        return None
+    rows = session.exec(
+        select(Change.seq, Change.kind, Change.data)
+        .where(Change.board_id == board_id, Change.seq > after, Change.seq <= upto)
+        .order_by(col(Change.seq))
+    ).all()
+    if len(rows) != upto - after or any(kind != "cell.set" for _, kind, _ in rows):
+        return None
+    return [(seq, json.loads(data)) for seq, _, data in rows]
+
+
 def change_data(change: Change) -> dict[str, Any]:
     return json.loads(change.data)
 
