@@ -11,10 +11,12 @@ commits, and only then tells the broker, so nothing unaccepted is ever announced
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import event, insert, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from backend.boards.models import Board
@@ -52,16 +54,14 @@ def start(
     """
     # Plain SQL, not the ORM's bulk update: this runs on every edit. (An ORM Board already
     # loaded in the session keeps its old ``last_seq``; read it fresh after this if needed.)
-    row = (
-        session.connection()
-        .execute(
-            update(BOARDS)
-            .where(BOARDS.c.id == board_id)
-            .values(last_seq=BOARDS.c.last_seq + 1)
-            .returning(BOARDS.c.last_seq, BOARDS.c.mode)
-        )
-        .first()
-    )
+    conn = session.connection()
+    _one_writer_at_a_time(session, conn.dialect.name)
+    row = conn.execute(
+        update(BOARDS)
+        .where(BOARDS.c.id == board_id)
+        .values(last_seq=BOARDS.c.last_seq + 1)
+        .returning(BOARDS.c.last_seq, BOARDS.c.mode)
+    ).first()
     if row is None:
         raise NotFound("This board no longer exists")
     seq, current_mode = row
@@ -75,6 +75,31 @@ def start(
         actor_role=actor.role,
     )
     return change
+
+
+# SQLite has one writer at a time per file. Left to SQLite, writers that find it busy sleep
+# and retry with growing pauses (up to 100 ms each), so 20 writers on one board waited up to
+# seconds; queued on a lock in this process (SQLite runs in one process) they go one after
+# another. Held from ``start`` to the end of the transaction.
+_sqlite_writer = threading.Lock()
+WRITER_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout (backend/db.py)
+
+
+def _one_writer_at_a_time(session: Session, dialect: str) -> None:
+    if dialect != "sqlite" or session.info.get("writing"):
+        return
+    if not session.info.get("writer_listens"):
+        event.listen(session, "after_transaction_end", _writer_done)
+        session.info["writer_listens"] = True
+    if not _sqlite_writer.acquire(timeout=WRITER_WAIT_SECONDS):
+        # As SQLite itself would answer after its busy timeout: "database is locked" (503).
+        raise OperationalError("BEGIN", {}, Exception("database is locked"))
+    session.info["writing"] = True
+
+
+def _writer_done(session: Session, transaction: Any) -> None:
+    if transaction.parent is None and session.info.pop("writing", False):
+        _sqlite_writer.release()
 
 
 def commit(
