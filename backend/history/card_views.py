@@ -190,6 +190,7 @@ def view_card_pdf(
 
 @router.get(
     "/api/boards/{board_id}/card.md",
+    tags=["cards"],
     response_class=Response,
     responses=files("md", extra=READ),
     summary="A function's card on the live board, as Markdown for a wiki",
@@ -202,6 +203,7 @@ def board_card_markdown(
 
 @router.get(
     "/api/boards/{board_id}/card.pdf",
+    tags=["cards"],
     response_class=Response,
     responses=files("pdf", extra={**READ, **PDF}),
     summary="A function's card on the live board, as a one-page PDF",
