@@ -31,7 +31,7 @@ def doc(
 
 def test_xlsx_has_a_summary_and_a_sheet_per_phase():
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_export.to_xlsx(doc())))
-    assert wb.sheetnames == ["Summary", "Build", "Launch"]
+    assert wb.sheetnames == ["Summary", "Overview", "Build", "Launch"]
     launch = wb["Launch"]
     assert [c.value for c in launch[1]] == ["Activity", "PM", "PMM", "Rationale"]
     assert launch["A2"].value == "Pricing" and launch["C2"].value == "OD"
