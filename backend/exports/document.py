@@ -17,7 +17,7 @@ Doc = dict[str, Any]
 
 
 def letters(doc: Doc, activity: dict[str, Any], phase: str, function: str) -> str:
-    return activity.get("cells", {}).get(phase, {}).get(function, "")
+    return str(activity.get("cells", {}).get(phase, {}).get(function, ""))
 
 
 def slot_of(doc: Doc) -> dict[str, str]:
@@ -63,6 +63,12 @@ def findings(doc: Doc) -> list[dict[str, str]]:
         for f in check.phases[p].findings
     ]
     return sorted(out, key=lambda f: f["level"] != ERROR)
+
+
+def findings_of(doc: Doc) -> list[dict[str, str]]:
+    """The document's ``findings``, worked out when it was made without them."""
+    found: list[dict[str, str]] = doc["findings"] if "findings" in doc else findings(doc)
+    return found
 
 
 def with_findings(doc: Doc) -> Doc:

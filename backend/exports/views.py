@@ -9,7 +9,6 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from backend.boards.queries import load_matrix
 from backend.db import SessionDep
 from backend.errors import NotFound
 from backend.exports import csv_export, markdown_export, xlsx_export
@@ -43,10 +42,7 @@ def download(body: str, media_type: str, name: str) -> Response:
     responses=files("csv", extra=READ),
 )
 def export_csv(session: SessionDep, access: AccessDep) -> Response:
-    view = load_matrix(session, access.board, with_participants=False)
-    return download(
-        csv_export.to_csv(view), "text/csv; charset=utf-8", filename(view.board.title, "csv")
-    )
+    return document_download(live_document(session, access.board), "csv")
 
 
 @router.get(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend.domain.handoff import load
-from backend.exports.document import Doc, label
+from backend.exports.document import Doc, findings_of, label
 from backend.exports.xlsx_base import (
     COLOURS,
     FLAG,
@@ -74,7 +74,7 @@ def open_items(ws: Sheet, doc: Doc, st: Styles, row: int) -> int:
 
 def findings(ws: Sheet, doc: Doc, st: Styles, row: int) -> int:
     """The rule findings, errors first, as the board's *Rule checks* panel words them."""
-    found = doc.get("findings") or []
+    found = findings_of(doc)
     text(ws, row, 0, f"Rule findings ({len(found)})", st.bold)
     if not found:
         text(ws, row + 1, 0, "None: every rule passes.")

@@ -81,6 +81,9 @@ def test_markdown_is_a_table_per_phase():
         "## Build",
         "## Launch",
         "## Rationale",
+        "## Open items (0)",
+        "## Parked decisions (0)",
+        "## Rule findings (2)",
     ]
     table = [line for line in lines if line.startswith("|")]
     assert len(table) == 2 * (2 + 2)  # per phase: header, rule, two activities
