@@ -57,6 +57,9 @@ def cell_fragments(screen: Screen, activity_id: int) -> str:
     )
     if screen.since:
         html += render_fragment("_since_partial.html", **ctx)
+    spot = screen.w.spotlight
+    if spot is not None and spot.id == activity_id:
+        html += render_fragment("_spot_strip_partial.html", **ctx)
     return html
 
 
