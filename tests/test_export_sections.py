@@ -152,7 +152,9 @@ def test_pdf_ends_on_a_page_with_text(client):
     assert len(board.data["phases"]) == 4
     r = client.get(f"/api/boards/{board.id}/export.pdf", headers=auth(board.facilitator))
     assert r.status_code == 200, r.text
-    texts = [p.extract_text().replace("\ufb01", "fi") for p in PdfReader(io.BytesIO(r.content)).pages]
+    texts = [
+        p.extract_text().replace("\ufb01", "fi") for p in PdfReader(io.BytesIO(r.content)).pages
+    ]
     assert all(t.strip() for t in texts), [i for i, t in enumerate(texts) if not t.strip()]
     assert "Rule findings" in texts[-1]
     assert any("Handoffs per activity" in t.replace("\ufb00", "ff") for t in texts)

@@ -14,7 +14,16 @@ from backend.exports.document import Doc, version_label
 from backend.exports.json_export import to_dict
 from backend.exports.safe import csv_guard
 
-LONG_COLUMNS = ("board", "version", "activity", "phase", "function", "letters", "roles", "framework")
+LONG_COLUMNS = (
+    "board",
+    "version",
+    "activity",
+    "phase",
+    "function",
+    "letters",
+    "roles",
+    "framework",
+)
 # The long layout before rows named their board and version; still imported.
 OLD_LONG_COLUMNS = LONG_COLUMNS[2:]
 

@@ -187,8 +187,56 @@ class Pictures:
         what = self.o_name if kind == "owner" else self.d_name
         return f"{what} passes from {' + '.join(before)} to {' + '.join(after)} in {phase}"
 
-    def strip(self, s: Strip) -> Markup:
-        return Markup(f'<div class="picture">{self.strip_svg(s)}{self.strip_text(s)}</div>')
+    def strip(self, s: Strip, *, upright: bool = False) -> Markup:
+        """``upright``: phases down instead of across, for a narrow side panel."""
+        drawn = self.upright_strip_svg(s) if upright else self.strip_svg(s)
+        return Markup(f'<div class="picture">{drawn}{self.strip_text(s)}</div>')
+
+    def upright_strip_svg(self, s: Strip, uid: str | None = None) -> str:
+        """The handoff strip turned upright: a row per phase (its name, who owns, who
+        drives), ▼ on a box where that role passes to another function. Sized to be shown
+        about as wide as its viewBox (240 units), so its text stays about 12 px."""
+        uid = uid or self.uid()
+        name_w, box_w, row, top = 72, 82, 26, 16
+        body: list[str] = [
+            txt(name_w + 4, 12, self.o_name, class_="pic-phase", font_size=11),
+            txt(name_w + box_w + 8, 12, self.d_name, class_="pic-phase", font_size=11),
+        ]
+        for i, st in enumerate(s.steps):
+            y = top + i * row
+            body.append(txt(0, y + 16, short(st.phase, 11), class_="pic-phase", font_size=12,
+                            font_weight="bold"))  # fmt: skip
+            for j, (who, letter, (fill, ink), passes, kind) in enumerate(
+                (
+                    (st.owners, self.o, OWNER, st.owner_passes, "owner"),
+                    (st.drivers, self.d, DRIVER, st.driver_passes, "driver"),
+                )
+            ):
+                x = name_w + j * (box_w + 4)
+                names = " + ".join(who)
+                look: dict[str, object] = (
+                    {"fill": fill, "stroke": ink, "class_": f"pic-{kind}"}
+                    if who
+                    else {"fill": "#FFFFFF", "stroke": "#9AA3AF", "stroke_dasharray": "3 3",
+                          "class_": "pic-none"}
+                )  # fmt: skip
+                body.append(el("rect", x=x, y=y + 1, width=box_w, height=row - 4, rx=3,
+                               data_who=names, data_phase=st.phase, data_role=kind, **look))  # fmt: skip
+                shown = f"{letter} {short(names, 10)}" if who else f"{letter} —"
+                body.append(txt(x + 6, y + 16, shown, fill=ink if who else "#5B6470",
+                                font_size=12, font_weight="bold" if who else "normal"))  # fmt: skip
+                if passes:
+                    cx = x + box_w - 12
+                    body.append(el("path", d=f"M{cx - 7} {y - 3} L{cx + 7} {y - 3} L{cx} {y + 6} Z",
+                                   fill=FLAG, class_="pic-pass", data_phase=st.phase,
+                                   data_role=kind))  # fmt: skip
+        title = f"Handoff strip of {s.activity}: " + "; ".join(
+            f"{st.phase}: {self.o_name} {' + '.join(st.owners) or 'none'}, "
+            f"{self.d_name} {' + '.join(st.drivers) or 'none'}"
+            for st in s.steps
+        )
+        width = name_w + 2 * box_w + 4
+        return svg(uid, title, width, top + row * max(len(s.steps), 1), body, "pic-strip")
 
     def handoff_lines(self, s: Strip) -> list[str]:
         return [self._handoff_text(h.kind, h.before, h.after, h.phase) for h in s.handoffs]
@@ -204,7 +252,9 @@ class Pictures:
         lab, col, lane, head, font = k.label, k.column, k.lane, k.head, k.font
         most = max([n for row in ld.counts.values() for pair in row.values() for n in pair] + [1])
         unit = k.bar / (most if k.to_largest else max(ld.activities, 1))
-        body: list[str] = [txt(4, head - 6, caption, font_size=font, class_="pic-caption")] if caption else []
+        body: list[str] = (
+            [txt(4, head - 6, caption, font_size=font, class_="pic-caption")] if caption else []
+        )
         for i, p in enumerate(ld.phases):
             body.append(txt(lab + i * col + 4, head - 6, short(p, k.phase_chars), class_="pic-phase",
                             font_size=font, font_weight="bold"))  # fmt: skip

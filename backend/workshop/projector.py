@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 
-from backend.domain.consensus import disagreement
 from markupsafe import Markup
 
+from backend.domain.consensus import disagreement
 from backend.domain.frameworks import DRIVER, OWNER
 from backend.exports.json_export import to_dict
 from backend.exports.pictures import LANE_WALL, Pictures

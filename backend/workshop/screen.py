@@ -181,8 +181,10 @@ class Screen:
         pics = Pictures(doc, prefix=f"strip{a.id}-")
         strip = pics.strips[0]
         lines = "; ".join(pics.handoff_lines(strip))
-        said = Markup('<p class="strip-pass" aria-hidden="true">{}</p>').format(lines) if lines else ""
-        return pics.strip(strip) + said
+        said = (
+            Markup('<p class="strip-pass" aria-hidden="true">{}</p>').format(lines) if lines else ""
+        )
+        return pics.strip(strip, upright=True) + said
 
 
 def load_screen(

@@ -30,7 +30,10 @@ def doc(**extra) -> dict:
         "framework": "odci",
         "activities": [
             *BASE["activities"],
-            {"name": "Segmentation of the market by industry, size and buying centre x", "cells": {}},
+            {
+                "name": "Segmentation of the market by industry, size and buying centre x",
+                "cells": {},
+            },
         ],
         "version": {"number": 2, "label": "2026-Q4", "published_by": "Ann"},
         "open_items": [
