@@ -60,7 +60,7 @@ def open_items(ws: Sheet, doc: Doc, st: Styles, row: int) -> int:
     items = doc.get("open_items") or []
     text(ws, row, 0, f"Open items ({len(items)})", st.bold)
     if not items:
-        text(ws, row + 1, 0, "None: every pair is settled and nothing is parked.")
+        text(ws, row + 1, 0, "None: nothing is parked or left open.")
         return row + 1
     for it in items:
         row += 1
