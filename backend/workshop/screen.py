@@ -164,13 +164,14 @@ class Screen:
             return Markup("")
         v = self.v
         fw = v.framework
+        phases = {p.id: p.name for p in v.phases if p.id is not None}
         row = {
-            p.name: {
-                f.name: fw.to_letters(v.cells[(a.id, p.id, f.id)])
-                for f in v.functions
-                if v.cells.get((a.id, p.id, f.id))
+            phase: {
+                name: letters
+                for fid, name in v.names.items()
+                if (letters := v.letters(activity_id, pid, fid))
             }
-            for p in v.phases
+            for pid, phase in phases.items()
         }
         doc = {
             "roles": [{"letter": r.letter, "name": r.name, "slot": r.slot} for r in fw.roles],
