@@ -39,19 +39,30 @@ def cached(key: Hashable, render: Callable[[], str]) -> str:
 SCREENS_MAX = 8  # a big board's screen holds ~10^4 small objects: keep few
 
 _screens: OrderedDict[Hashable, object] = OrderedDict()
+_newest: OrderedDict[Hashable, object] = OrderedDict()  # family -> its newest screen
 
 
-def cached_screen(key: Hashable, load: Callable[[], object]) -> object:
+def cached_screen(
+    key: Hashable, load: Callable[[object | None], object], *, family: Hashable = None
+) -> object:
     """A board's loaded screen (matrix, rule checks, workshop state) per board state and
-    kind of viewer, for pages read at a known sequence. Read-only once made."""
+    kind of viewer, for pages read at a known sequence. Read-only once made. ``load`` is
+    given the newest screen of the same ``family`` (the same board and viewer at an
+    earlier sequence), if one is kept, to move forward instead of reading everything."""
     with _lock:
         screen = _screens.get(key)
         if screen is not None:
             _screens.move_to_end(key)
             return screen
-    screen = load()
+        before = _newest.get(family) if family is not None else None
+    screen = load(before)
     with _lock:
         _screens[key] = screen
+        if family is not None:
+            _newest[family] = screen
+            _newest.move_to_end(family)
+            while len(_newest) > SCREENS_MAX:
+                _newest.popitem(last=False)
         while len(_screens) > SCREENS_MAX:
             _screens.popitem(last=False)
     return screen
@@ -61,3 +72,4 @@ def clear() -> None:
     with _lock:
         _entries.clear()
         _screens.clear()
+        _newest.clear()

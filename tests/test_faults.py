@@ -7,6 +7,7 @@ import time
 import httpx
 import pytest
 
+from backend.live import broker as broker_module
 from tests.harness import TcpProxy, free_port, migrate, postgres_database, run_server
 from tests.helpers import auth, make_board, set_cell
 from tests.sse import SSEClient
@@ -61,6 +62,8 @@ def test_database_gone_while_running_gives_503_and_recovers(tmp_path):
                 assert [e.id for e in events if e.event == "change"][-1:] == [
                     str(board.data["seq"] + 1)
                 ]
+                # Nothing was lost while the database was away: no screen is told to reload.
+                assert [e.event for e in events if e.event == "refresh"] == []
                 d = http.get(f"/api/boards/{board.id}", headers=auth(board.facilitator)).json()
                 assert [c["letters"] for c in d["cells"]] == [
                     "OD"
@@ -68,3 +71,21 @@ def test_database_gone_while_running_gives_503_and_recovers(tmp_path):
             finally:
                 stream.close()
                 proxy.stop()
+
+
+def test_readyz_says_degraded_but_200_while_the_listener_reconnects(client):
+    """Edits need only the database: a worker whose live listener is reconnecting still
+    takes them, so a load balancer must keep it."""
+
+    class Reconnecting:
+        healthy = False
+
+    before = broker_module.current()
+    broker_module.set_broker(Reconnecting())  # type: ignore[arg-type]
+    try:
+        r = client.get("/readyz")
+    finally:
+        broker_module.set_broker(before)
+    assert r.status_code == 200
+    assert r.json() == {"status": "degraded", "database": "ok", "broker": "reconnecting"}
+    assert client.get("/readyz").json()["status"] == "ok"

@@ -12,6 +12,9 @@ from backend.errors import Invalid, NotFound
 from backend.validation import MAX_ID
 
 T = TypeVar("T", Activity, Phase, TeamFunction)
+ACTIVITIES = Activity.__table__  # type: ignore[attr-defined]
+PHASES = Phase.__table__  # type: ignore[attr-defined]
+FUNCTIONS = TeamFunction.__table__  # type: ignore[attr-defined]
 
 
 def owned(session: Session, table: type[T], board_id: int, item_id: int | None, label: str) -> T:
@@ -29,17 +32,22 @@ def cell_target(
     one query; when one is not, the slower path names which."""
     ids = (activity_id, phase_id, function_id)
     if all(0 < i <= MAX_ID for i in ids):
-        found = session.exec(
-            select(Activity.id, Phase.id, TeamFunction.id)
-            .join(Phase, Phase.board_id == Activity.board_id)
-            .join(TeamFunction, TeamFunction.board_id == Activity.board_id)
-            .where(
-                Activity.board_id == board_id,
-                Activity.id == activity_id,
-                Phase.id == phase_id,
-                TeamFunction.id == function_id,
+        a, p, f = ACTIVITIES.c, PHASES.c, FUNCTIONS.c
+        found = (
+            session.connection()
+            .execute(
+                select(a.id)
+                .join_from(ACTIVITIES, PHASES, PHASES.c.board_id == a.board_id)
+                .join(FUNCTIONS, f.board_id == a.board_id)
+                .where(
+                    a.board_id == board_id,
+                    a.id == activity_id,
+                    p.id == phase_id,
+                    f.id == function_id,
+                )
             )
-        ).first()
+            .first()
+        )
         if found is not None:
             return ids
     owned(session, Activity, board_id, activity_id, "activity")

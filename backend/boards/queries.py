@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlmodel import Session, col, select
 
@@ -37,7 +38,7 @@ class MatrixView:
     def function_name(self, function_id: int | None) -> str:
         return self.names.get(function_id, "no function") if function_id else "no function"
 
-    @property
+    @cached_property
     def problems(self) -> list[tuple[str, str, str, str]]:
         """(level, activity, phase, message) for every failing check, errors first."""
         phase_names = {p.id: p.name for p in self.phases}
@@ -50,6 +51,20 @@ class MatrixView:
             for f in status.findings:
                 out.append((f.level, "", phase_names.get(pid, ""), f.message))
         return sorted(out, key=lambda x: x[0] != "error")
+
+    @cached_property
+    def problem_counts(self) -> tuple[int, int]:
+        """(errors, warnings) among ``problems``."""
+        errors = sum(1 for p in self.problems if p[0] == "error")
+        return errors, len(self.problems) - errors
+
+    @cached_property
+    def phase_names(self) -> dict[int, str]:
+        return {p.id: p.name for p in self.phases if p.id is not None}
+
+    @cached_property
+    def activity_names(self) -> dict[int, str]:
+        return {a.id: a.name for a in self.activities if a.id is not None}
 
     @property
     def progress(self) -> tuple[int, int]:

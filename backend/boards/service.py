@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import func
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from backend.boards.lookup import cell_target, owned, parse_letters
@@ -36,6 +36,7 @@ from backend.validation import (
     clean_text,
 )
 
+CELLS = Cell.__table__  # type: ignore[attr-defined]
 DEFAULT_PHASES = ("Discover", "Build", "Launch", "Grow")
 DEFAULT_FUNCTIONS = ("PM", "PMM")
 
@@ -211,32 +212,43 @@ def write_cells(
     session: Session, board_id: int, activity_id: int, phase_id: int, values: dict[int, str]
 ) -> dict[int, str]:
     """Create or update cells of one activity in one phase (function id -> slot codes; empty
-    clears), the one place a cell is written; returns each one's slots before."""
-    existing = {
-        c.function_id: c
-        for c in session.exec(
-            select(Cell).where(Cell.activity_id == activity_id, Cell.phase_id == phase_id)
-        )
-    }
+    clears), the one place a cell is written; returns each one's slots before. Plain SQL:
+    this runs on every edit, and a cell is three ids and its letters."""
+    conn = session.connection()
+    existing = dict(
+        conn.execute(
+            select(CELLS.c.function_id, CELLS.c.slots).where(
+                CELLS.c.activity_id == activity_id, CELLS.c.phase_id == phase_id
+            )
+        ).all()
+    )
     before = {}
+    now = utcnow()
     for function_id, slots in values.items():
-        cell = existing.get(function_id)
-        before[function_id] = cell.slots if cell else ""
-        if cell is None:
+        had = existing.get(function_id)
+        before[function_id] = had or ""
+        if had is None:
             if slots:
-                session.add(
-                    Cell(
+                conn.execute(
+                    insert(CELLS).values(
                         board_id=board_id,
                         activity_id=activity_id,
                         phase_id=phase_id,
                         function_id=function_id,
                         slots=slots,
+                        updated_at=now,
                     )
                 )
-        elif cell.slots != slots:
-            cell.slots = slots
-            cell.updated_at = utcnow()
-            session.add(cell)
+        elif had != slots:
+            conn.execute(
+                update(CELLS)
+                .where(
+                    CELLS.c.activity_id == activity_id,
+                    CELLS.c.phase_id == phase_id,
+                    CELLS.c.function_id == function_id,
+                )
+                .values(slots=slots, updated_at=now)
+            )
     return before
 
 

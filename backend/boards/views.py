@@ -14,6 +14,7 @@ from backend.boards import service
 from backend.boards.models import Board
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
 from backend.catalogue.loader import load_catalogue
+from backend.changes.service import cell_edits
 from backend.clock import today
 from backend.db import SessionDep
 from backend.domain import cadence
@@ -31,6 +32,7 @@ from backend.validation import MAX_TITLE, is_token
 from backend.web import is_htmx, render, templates
 from backend.workshop import rounds
 from backend.workshop.screen import Screen, load_screen
+from backend.workshop.screen_update import advance
 
 router = APIRouter(include_in_schema=False)
 
@@ -100,8 +102,20 @@ def page_screen(session: SessionDep, access: Access) -> Screen:
         return screen_for(session, access)
     viewer = access.participant.id if access.participant else None
     # The token too: SQLite may give a deleted board's id to a new board.
-    key = ("screen", board.id, board.facilitator_token, board.last_seq, access.role, viewer)
-    return render_cache.cached_screen(key, lambda: screen_for(session, access))  # type: ignore[return-value]
+    family = ("screen", board.id, board.facilitator_token, access.role, viewer)
+
+    def load(before: object | None) -> Screen:
+        # After cell edits (the usual case), the last screen moved forward by them.
+        if isinstance(before, Screen) and before.v.seq < board.last_seq:
+            edits = cell_edits(
+                session, board_id=board.id or 0, after=before.v.seq, upto=board.last_seq
+            )
+            moved = advance(before, edits) if edits is not None else None
+            if moved is not None and moved.v.seq == board.last_seq:
+                return moved
+        return screen_for(session, access)
+
+    return render_cache.cached_screen((*family, board.last_seq), load, family=family)  # type: ignore[return-value]
 
 
 def tools(request: Request, session: SessionDep, access: Access) -> dict[str, object]:

@@ -11,10 +11,12 @@ commits, and only then tells the broker, so nothing unaccepted is ever announced
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import event, insert, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from backend.boards.models import Board
@@ -32,6 +34,8 @@ class Actor:
 
 
 SYSTEM = Actor(name="Lockstep", role="system")
+BOARDS = Board.__table__  # type: ignore[attr-defined]
+CHANGES = Change.__table__  # type: ignore[attr-defined]
 
 
 MODE_REFUSALS = {
@@ -48,11 +52,15 @@ def start(
     With ``mode``, also refuse (409) unless the board is in that mode right now; the check
     rides on the same statement, so it costs no extra round trip.
     """
-    row = session.execute(
-        update(Board)
-        .where(col(Board.id) == board_id)
-        .values(last_seq=Board.last_seq + 1)
-        .returning(Board.last_seq, Board.mode)
+    # Plain SQL, not the ORM's bulk update: this runs on every edit. (An ORM Board already
+    # loaded in the session keeps its old ``last_seq``; read it fresh after this if needed.)
+    conn = session.connection()
+    _one_writer_at_a_time(session, conn.dialect.name)
+    row = conn.execute(
+        update(BOARDS)
+        .where(BOARDS.c.id == board_id)
+        .values(last_seq=BOARDS.c.last_seq + 1)
+        .returning(BOARDS.c.last_seq, BOARDS.c.mode)
     ).first()
     if row is None:
         raise NotFound("This board no longer exists")
@@ -69,16 +77,54 @@ def start(
     return change
 
 
+# SQLite has one writer at a time per file. Left to SQLite, writers that find it busy sleep
+# and retry with growing pauses (up to 100 ms each), so 20 writers on one board waited up to
+# seconds; queued on a lock in this process (SQLite runs in one process) they go one after
+# another. Held from ``start`` to the end of the transaction.
+_sqlite_writer = threading.Lock()
+WRITER_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout (backend/db.py)
+
+
+def _one_writer_at_a_time(session: Session, dialect: str) -> None:
+    if dialect != "sqlite" or session.info.get("writing"):
+        return
+    if not session.info.get("writer_listens"):
+        event.listen(session, "after_transaction_end", _writer_done)
+        session.info["writer_listens"] = True
+    if not _sqlite_writer.acquire(timeout=WRITER_WAIT_SECONDS):
+        # As SQLite itself would answer after its busy timeout: "database is locked" (503).
+        raise OperationalError("BEGIN", {}, Exception("database is locked"))
+    session.info["writing"] = True
+
+
+def _writer_done(session: Session, transaction: Any) -> None:
+    if transaction.parent is None and session.info.pop("writing", False):
+        _sqlite_writer.release()
+
+
 def commit(
     session: Session, change: Change, data: dict[str, Any], *more: tuple[Change, dict[str, Any]]
 ) -> None:
     """Add the change row(s) with their data, commit, then announce each board's newest
     sequence (``more`` may hold changes of another board, started in this transaction)."""
     newest: dict[int, int] = {}
+    rows = []
     for ch, d in ((change, data), *more):
         ch.data = json.dumps(d, separators=(",", ":"))
-        session.add(ch)
+        rows.append(
+            {
+                "board_id": ch.board_id,
+                "seq": ch.seq,
+                "kind": ch.kind,
+                "data": ch.data,
+                "actor": ch.actor,
+                "actor_role": ch.actor_role,
+                "created_at": ch.created_at,
+            }
+        )
         newest[ch.board_id] = max(newest.get(ch.board_id, 0), ch.seq)
+    session.flush()  # what the service changed through the ORM goes first, as before
+    session.connection().execute(insert(CHANGES), rows)
     for board_id, seq in newest.items():
         broker.before_commit(session, board_id, seq)
     session.commit()
@@ -97,6 +143,23 @@ def changes_after(session: Session, *, board_id: int, after: int, limit: int) ->
             .limit(limit)
         )
     )
+
+
+def cell_edits(
+    session: Session, *, board_id: int, after: int, upto: int, limit: int = 500
+) -> list[tuple[int, dict[str, Any]]] | None:
+    """The cell edits ``(seq, data)`` after ``after`` up to ``upto``; None when something
+    else changed meanwhile (or too much did), which only a fresh read of the board shows."""
+    if upto - after > limit:
+        return None
+    rows = session.exec(
+        select(Change.seq, Change.kind, Change.data)
+        .where(Change.board_id == board_id, Change.seq > after, Change.seq <= upto)
+        .order_by(col(Change.seq))
+    ).all()
+    if len(rows) != upto - after or any(kind != "cell.set" for _, kind, _ in rows):
+        return None
+    return [(seq, json.loads(data)) for seq, _, data in rows]
 
 
 def change_data(change: Change) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from backend.domain.frameworks import CONSULTED, DRIVER, OWNER, Framework
 
@@ -155,4 +156,30 @@ def check_board(
             result.cells[(a, p)] = check_cell_group(framework, by_group.get((a, p), {}), names)
     for p in phases:
         result.phases[p] = check_phase(functions, activities, by_phase.get(p, []), names)
+    return result
+
+
+def recheck_phases(
+    check: BoardCheck,
+    framework: Framework,
+    activities: Iterable[Id],
+    phases: Iterable[Id],
+    functions: Iterable[Id],
+    cells: Mapping[Any, str],  # (activity, phase, function) -> slots, as check_board
+    names: Mapping[Any, str],
+) -> BoardCheck:
+    """``check`` with the given phases checked again against ``cells`` (after edits in
+    those phases only); the same as checking the whole board, in the same order."""
+    touched = set(phases)
+    part = check_board(
+        framework,
+        activities,
+        [p for p in check.phases if p in touched],
+        functions,
+        {k: v for k, v in cells.items() if k[1] in touched},
+        names,
+    )
+    result = BoardCheck()
+    result.cells = {k: part.cells.get(k, s) for k, s in check.cells.items()}
+    result.phases = {p: part.phases.get(p, s) for p, s in check.phases.items()}
     return result

@@ -56,6 +56,16 @@ def describe(
         where = f"{names.phase(data['phase_id'])} · {names.function(data['function_id'])}"
         agreed = " (agreed)" if data.get("agreed") else ""
         return f"{where}: {_letters(fw, data.get('before', ''))} → {_letters(fw, data['slots'])}{agreed}"
+    if kind == "cells.fixed":
+        mine = [c for c in data.get("cells", []) if c[0] == activity_id]
+        if not mine:
+            return None
+        cells = "; ".join(
+            f"{names.phase(p)} · {names.function(f)}: {_letters(fw, before)} → {_letters(fw, after)}"
+            for _a, p, f, before, after in mine
+        )
+        agreed = " (agreed)" if data.get("agreed") else ""
+        return f"fixed “{data.get('label', 'a rule finding')}”: {cells}{agreed}"
     if kind == "cells.accepted":
         said = []
         for a, p in data.get("groups", []):

@@ -18,18 +18,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from anyio import to_thread
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, select
 
 from backend.boards.models import Board
 from backend.changes.service import changes_after
 from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_changes
 from backend.observability.metrics import EVENTS_FANNED_OUT, LIVE_CONNECTIONS
+from backend.workshop.screen import Screen
 
 PRESENCE_GRACE_SECONDS = 2.0  # a reload should not blink someone out of the list
 # With several processes, each tells the others who is connected to it; a process that
 # stops telling (it died) drops out of the list after PRESENCE_TTL_SECONDS.
 PRESENCE_HEARTBEAT_SECONDS = 10.0
 PRESENCE_TTL_SECONDS = 25.0
+RETRY_SECONDS = 1.0  # reading the change log again after the database was away
+# What the database being away (or every connection busy) looks like to a reader.
+DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +64,15 @@ class Subscription:
 @dataclass(eq=False)
 class Channel:
     board_id: int
-    last_seq: int
+    last_seq: int = 0
     subscribers: set[Subscription] = field(default_factory=set)
     pumping: bool = False
     dirty: bool = False
     online: Counter[int] = field(default_factory=Counter)  # participant id -> open streams
+    # Set once ``last_seq`` is read; announcements heard before then are kept in ``heard``.
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    heard: int = 0
+    screen: Screen | None = None  # the board as of ``last_seq``, to apply cell edits to
 
 
 class Hub:
@@ -85,11 +95,23 @@ class Hub:
     async def subscribe(self, board_id: int, participant_id: int | None = None) -> Subscription:
         channel = self._channels.get(board_id)
         if channel is None:
-            last = await to_thread.run_sync(self._current_seq, board_id)
-            channel = self._channels.get(board_id)
-            if channel is None:
-                channel = self._channels[board_id] = Channel(board_id, last)
-                self._publish(f"{board_id}:?")  # who is connected elsewhere?
+            # The channel exists before the board's sequence is read, so a change announced
+            # while it is being read is heard (``notify``) and delivered after it.
+            channel = self._channels[board_id] = Channel(board_id)
+            try:
+                channel.last_seq = await to_thread.run_sync(self._current_seq, board_id)
+            except BaseException:
+                self._channels.pop(board_id, None)
+                channel.ready.set()
+                raise
+            channel.ready.set()
+            self._publish(f"{board_id}:?")  # who is connected elsewhere?
+            if channel.heard > channel.last_seq:
+                self.notify(board_id, channel.heard)
+        else:
+            await channel.ready.wait()
+            if self._channels.get(board_id) is not channel:
+                return await self.subscribe(board_id, participant_id)  # its first read failed
         sub = Subscription(board_id, asyncio.Queue(self._queue_size), participant_id)
         channel.subscribers.add(sub)
         LIVE_CONNECTIONS.inc()
@@ -201,7 +223,12 @@ class Hub:
     # --- notifications from the broker -------------------------------------------
     def notify(self, board_id: int, seq: int) -> None:
         channel = self._channels.get(board_id)
-        if channel is None or seq <= channel.last_seq:
+        if channel is None:
+            return
+        if not channel.ready.is_set():
+            channel.heard = max(channel.heard, seq)
+            return
+        if seq <= channel.last_seq:
             return
         if channel.pumping:
             channel.dirty = True
@@ -220,7 +247,9 @@ class Hub:
         try:
             while True:
                 channel.dirty = False
-                events = await to_thread.run_sync(self._load, channel.board_id, channel.last_seq)
+                events, channel.screen = await to_thread.run_sync(
+                    self._load, channel.board_id, channel.last_seq, channel.screen
+                )
                 for event in events:
                     if event.name == GONE:
                         for sub in list(channel.subscribers):
@@ -234,8 +263,18 @@ class Hub:
                     continue  # more waiting
                 if not channel.dirty:
                     return
+        except DATABASE_AWAY as exc:
+            # Nothing is lost and the screens are still right: read again when it is back
+            # (a refresh now would only make every screen reload a page that cannot load).
+            log.warning(
+                "live updates for board %s wait for the database (%s)", channel.board_id, exc
+            )
+            asyncio.get_running_loop().call_later(
+                RETRY_SECONDS, self.notify, channel.board_id, channel.last_seq + 1
+            )
         except Exception:  # a broken render must not kill live updates for the board
             log.exception("live update failed for board %s", channel.board_id)
+            channel.screen = None
             for sub in list(channel.subscribers):
                 sub.offer(LiveEvent(channel.last_seq, REFRESH, ""))
         finally:
@@ -248,10 +287,12 @@ class Hub:
         with self._session_factory() as session:
             return session.exec(select(Board.last_seq).where(Board.id == board_id)).first() or 0
 
-    def _load(self, board_id: int, after: int) -> list[LiveEvent]:
+    def _load(
+        self, board_id: int, after: int, before: Screen | None
+    ) -> tuple[list[LiveEvent], Screen | None]:
         with self._session_factory() as session:
             changes = changes_after(session, board_id=board_id, after=after, limit=self._batch)
             if not changes:
                 exists = session.get(Board, board_id) is not None
-                return [] if exists else [LiveEvent(after + 1, GONE, "")]
-            return render_changes(session, board_id, changes)
+                return ([] if exists else [LiveEvent(after + 1, GONE, "")]), before
+            return render_changes(session, board_id, changes, before)

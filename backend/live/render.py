@@ -16,6 +16,7 @@ from backend.changes.models import Change
 from backend.changes.service import change_data
 from backend.web import render_fragment
 from backend.workshop.screen import Screen, load_screen
+from backend.workshop.screen_update import CELL_EDIT, advance
 
 CHANGE, REFRESH, GONE, PRESENCE = "change", "refresh", "gone", "presence"
 
@@ -42,14 +43,16 @@ class LiveEvent:
         return self._wire[0]
 
 
-def cell_fragments(screen: Screen, activity_id: int) -> str:
+def cell_fragments(screen: Screen, activity_id: int, *more: int) -> str:
+    """The rows of the activities whose cells changed, and what counts them."""
     view = screen.v
-    activity = next((a for a in view.activities if a.id == activity_id), None)
+    ids = {activity_id, *more}
     ctx = {"v": view, "s": screen, "oob": True}
     # Table rows only parse inside a <template>; htmx swaps out-of-band content from there.
     rows = render_fragment("_phase_head_partial.html", **ctx)
-    if activity is not None:
-        rows += render_fragment("_row_partial.html", a=activity, **ctx)
+    for activity in view.activities:
+        if activity.id in ids:
+            rows += render_fragment("_row_partial.html", a=activity, **ctx)
     html = (
         f"<template>{rows}</template>"
         + render_fragment("_summary_partial.html", **ctx)
@@ -58,7 +61,7 @@ def cell_fragments(screen: Screen, activity_id: int) -> str:
     if screen.since:
         html += render_fragment("_since_partial.html", **ctx)
     spot = screen.w.spotlight
-    if spot is not None and spot.id == activity_id:
+    if spot is not None and spot.id in ids:  # its handoff strip, drawn from the cells now
         html += render_fragment("_spot_strip_partial.html", **ctx)
     return html
 
@@ -75,8 +78,12 @@ def event_for(screen: Screen, change: Change) -> LiveEvent:
     depends on who is looking (rounds, structure, spotlight ...) ask screens to refresh."""
     kind = change.kind
     data = change_data(change)
-    if kind == "cell.set":
+    if kind == CELL_EDIT:
         return LiveEvent(change.seq, CHANGE, cell_fragments(screen, data["activity_id"]))
+    if kind == "cells.fixed":  # a guided fix: several cells, perhaps of several activities
+        ids = sorted({int(c[0]) for c in data.get("cells", [])})
+        if ids:
+            return LiveEvent(change.seq, CHANGE, cell_fragments(screen, *ids))
     if kind in ("proposal.set", "participant.ready", "participant.joined"):
         return LiveEvent(change.seq, CHANGE, people_fragments(screen))
     if kind == "participant.removed":
@@ -101,15 +108,24 @@ def event_for(screen: Screen, change: Change) -> LiveEvent:
     return LiveEvent(change.seq, REFRESH, "")
 
 
-def render_changes(session: Session, board_id: int, changes: list[Change]) -> list[LiveEvent]:
+def render_changes(
+    session: Session, board_id: int, changes: list[Change], before: Screen | None = None
+) -> tuple[list[LiveEvent], Screen | None]:
+    """Each change as a live event, and the screen they were rendered from. With
+    ``before`` (this board's screen at an earlier sequence) a run of cell edits is applied
+    to it rather than the board read again."""
+    if before is not None and changes and all(c.kind == CELL_EDIT for c in changes):
+        screen = advance(before, [(c.seq, change_data(c)) for c in changes])
+        if screen is not None:
+            return [replace(event_for(screen, c), at=_epoch(c)) for c in changes], screen
     board = session.get(Board, board_id)
     if board is None:
-        return [LiveEvent((changes[-1].seq if changes else 0), GONE, "")]
+        return [LiveEvent((changes[-1].seq if changes else 0), GONE, "")], None
     # A batch of cell edits (the common case) needs only the matrix, not the people,
     # comments and versions around it.
-    cells_only = all(c.kind == "cell.set" for c in changes)
+    cells_only = all(c.kind in (CELL_EDIT, "cells.fixed") for c in changes)
     screen = load_screen(session, board, role=None, cells_only=cells_only)
-    return [replace(event_for(screen, c), at=_epoch(c)) for c in changes]
+    return [replace(event_for(screen, c), at=_epoch(c)) for c in changes], screen
 
 
 def _epoch(change: Change) -> float:

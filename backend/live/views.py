@@ -50,7 +50,7 @@ def backlog(board_id: int, since: int, current: int, limit: int) -> list[LiveEve
         missed = changes_after(session, board_id=board_id, after=since, limit=limit + 1)
         if len(missed) > limit:
             return [LiveEvent(current, REFRESH, "")]
-        return render_changes(session, board_id, missed)
+        return render_changes(session, board_id, missed)[0]
 
 
 def sse(event: LiveEvent) -> bytes:

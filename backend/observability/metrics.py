@@ -38,7 +38,7 @@ LIVE_CONNECTIONS = Gauge("lockstep_live_connections", "Live (SSE) streams open i
 EDITS = Counter(
     "lockstep_edits",
     "Committed matrix edits: cell (free mode), proposal (a participant's own), "
-    "agreement (the facilitator's agreed value or an accept)",
+    "agreement (the facilitator's agreed value or an accept), fix (a guided fix's cells)",
     ["kind"],
 )
 EVENTS_FANNED_OUT = Counter(
@@ -95,7 +95,12 @@ POOL_LIMIT = Gauge(
     "Most connections the pool opens (DB_POOL_SIZE + DB_MAX_OVERFLOW); +Inf: no cap",
 )
 
-EDIT_KINDS = {"cell.set": "cell", "proposal.set": "proposal", "cells.accepted": "agreement"}
+EDIT_KINDS = {
+    "cell.set": "cell",
+    "proposal.set": "proposal",
+    "cells.accepted": "agreement",
+    "cells.fixed": "fix",
+}
 _UNMATCHED = "unmatched"
 
 

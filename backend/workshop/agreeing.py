@@ -31,6 +31,11 @@ def _agree(session: Session, board: Board, activity_id: int, phase_id: int) -> N
         session.add(Agreement(board_id=board.id, activity_id=activity_id, phase_id=phase_id))
 
 
+def mark_agreed(session: Session, board: Board, activity_id: int, phase_id: int) -> None:
+    """Count one activity+phase as agreed (the facilitator set or fixed its cells)."""
+    _agree(session, board, activity_id, phase_id)
+
+
 def check_agreeable(board: Board, activity: Activity) -> None:
     require_workshop(board)
     if board.round not in (r.REVEAL, r.AGREED):

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from backend.boards.models import Phase
 from backend.boards.queries import MatrixView, load_matrix
 from backend.domain.consensus import RowOption, Spread, hot_list, row_options, tied
+from backend.domain.fixes import FindingFixes
 from backend.domain.rules import check_board
 from backend.exports.json_export import to_dict
 from backend.exports.pictures import Pictures
@@ -24,6 +25,7 @@ from backend.history.compare import Comparison
 from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
 from backend.workshop import rounds as r
+from backend.workshop.fix_options import Offer, offer
 from backend.workshop.models import Proposal, Version
 from backend.workshop.publishing import default_label
 from backend.workshop.queries import WorkshopView, load_workshop
@@ -151,6 +153,29 @@ class Screen:
     def is_review(self) -> bool:
         """A review started from a published version: its matrix starts as last quarter's."""
         return self.v.board.parent_version_id is not None
+
+    @cached_property
+    def fixes(self) -> Offer:
+        """The rule findings with the fixes that resolve them (none for a participant's own
+        proposals: fixes act on the shared or agreed matrix)."""
+        shown = offer(self.v, self.w, self.since)
+        if self.own_view:
+            return Offer([replace(e, fixes=()) for e in shown.entries], False, shown.workshop)
+        return shown
+
+    @cached_property
+    def findings(self) -> Offer:
+        """The rule findings as the findings panel lists them, without working out their
+        fixes (that is done for one finding when someone opens it: ``fixes``)."""
+        return offer(self.v, self.w, self.since, with_fixes=False)
+
+    def fixable(self, entry: FindingFixes) -> bool:
+        """Whether the panel offers *Fix…* on this finding."""
+        return (
+            self.findings.applies
+            and not self.own_view
+            and not (self.w.is_workshop and entry.activity in self.w.revoting)
+        )
 
     def activity(self, activity_id: int):  # type: ignore[no-untyped-def]
         return next((a for a in self.v.activities if a.id == activity_id), None)

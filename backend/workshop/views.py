@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from backend.boards.views import live_response, redirect
+from backend.boards.views import live_response, page_screen, redirect
 from backend.clock import TodayDep
 from backend.db import SessionDep
 from backend.security import AccessDep
+from backend.web import render_fragment
 from backend.workshop import agreeing, discussion, precheck, publishing, service
 from backend.workshop import forms as f
+from backend.workshop.fixing import apply_fix
 from backend.workshop.review import start_next_review
 
 router = APIRouter(include_in_schema=False)
@@ -129,6 +131,32 @@ def park(
     form: Annotated[f.ParkForm, Form()],
 ) -> Response:
     discussion.park(session, access=access, activity_id=form.activity_id or 0, decider=form.decider)
+    return live_response(request, session, access)
+
+
+@router.get("/boards/{board_id}/fixes/{key}", response_class=HTMLResponse)
+def fix_list(
+    key: Annotated[str, Path(max_length=120)], session: SessionDep, access: AccessDep
+) -> str:
+    """The fixes of one rule finding, loaded into its *Fix…* when it is opened."""
+    screen = page_screen(session, access)
+    offered = screen.fixes
+    entry = next((e for e in offered.entries if e.key == key), None)
+    if entry is not None and not screen.fixable(entry):
+        entry = None
+    return render_fragment("_fix_list_partial.html", v=screen.v, s=screen, e=entry, offer=offered)
+
+
+@router.post("/boards/{board_id}/fixes", response_class=HTMLResponse)
+def fix(
+    request: Request,
+    session: SessionDep,
+    access: AccessDep,
+    fix: Annotated[str, Form(max_length=200)] = "",
+    decider: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Apply one guided fix of a rule finding (the *Fix…* disclosure in the findings panel)."""
+    apply_fix(session, access=access, fix_id=fix, decider=decider)
     return live_response(request, session, access)
 
 

@@ -36,6 +36,8 @@
         });
       },
       beforeNodeMorphed(oldNode, newNode) {
+        // A finding's fixes, once loaded, are reloaded by fixes.js, not emptied here.
+        if (oldNode instanceof Element && oldNode.classList.contains("fix-body") && oldNode.dataset.loaded) return false;
         if (!isTextField(oldNode) || !(newNode instanceof Element)) return true;
         const busy = oldNode === document.activeElement || oldNode.value !== oldNode.defaultValue;
         if (!busy) return true;
