@@ -1,5 +1,7 @@
 """CSV export, long layout: one row per activity, phase and function (empty roles included,
-so the file also carries the board's full list of activities, phases and functions)."""
+so the file also carries the board's full list of activities, phases and functions). Every
+row names the board and the version ("live" for the live board), so the exports of several
+quarters concatenate into one table."""
 
 from __future__ import annotations
 
@@ -8,15 +10,27 @@ import io
 
 from backend.boards.queries import MatrixView
 from backend.domain.frameworks import get_framework
-from backend.exports.document import Doc
+from backend.exports.document import Doc, version_label
 from backend.exports.json_export import to_dict
 from backend.exports.safe import csv_guard
 
-LONG_COLUMNS = ("activity", "phase", "function", "letters", "roles", "framework")
+LONG_COLUMNS = (
+    "board",
+    "version",
+    "activity",
+    "phase",
+    "function",
+    "letters",
+    "roles",
+    "framework",
+)
+# The long layout before rows named their board and version; still imported.
+OLD_LONG_COLUMNS = LONG_COLUMNS[2:]
 
 
 def long_rows(doc: Doc) -> list[dict[str, str]]:
     label = get_framework(doc["framework"]).label
+    board, version = doc["title"], version_label(doc)
     names = {r["letter"]: r["name"] for r in doc["roles"]}
     rows = []
     for a in doc["activities"]:
@@ -25,6 +39,8 @@ def long_rows(doc: Doc) -> list[dict[str, str]]:
                 letters = a.get("cells", {}).get(p, {}).get(f, "")
                 rows.append(
                     {
+                        "board": board,
+                        "version": version,
                         "activity": a["name"],
                         "phase": p,
                         "function": f,

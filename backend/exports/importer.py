@@ -17,10 +17,16 @@ from backend.boards.service import ActivitySpec, create_board, is_key
 from backend.domain.frameworks import FRAMEWORKS, Framework, get_framework
 from backend.domain.rules import check_cell_group
 from backend.errors import Invalid
-from backend.exports.csv_export import LONG_COLUMNS
+from backend.exports.csv_export import LONG_COLUMNS, OLD_LONG_COLUMNS
 from backend.exports.json_export import FORMAT
 from backend.exports.safe import unguard
-from backend.validation import MAX_DESCRIPTION, MAX_RATIONALE, MAX_SOURCE_NAME, MAX_SOURCES_TEXT
+from backend.validation import (
+    MAX_DESCRIPTION,
+    MAX_RATIONALE,
+    MAX_SOURCE_NAME,
+    MAX_SOURCES_TEXT,
+    MAX_TITLE,
+)
 
 MAX_IMPORT_BYTES = 2_000_000
 
@@ -173,17 +179,23 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
-def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
+def parse_csv(
+    raw: bytes, *, title: str | None = None, fallback: str = "Imported board"
+) -> ImportSpec:
+    """A long CSV export. Its rows name the board and version they come from (older exports
+    lack those columns); a file of several, concatenated, is refused: import one at a time.
+    The board's title is ``title``, else the one the rows name, else ``fallback``."""
     text = _decode(raw)
     reader = csv.DictReader(io.StringIO(text))
     try:
         header = tuple(reader.fieldnames or ())
     except csv.Error as exc:
         raise Invalid(_csv_problem(reader, exc)) from None
-    if header != LONG_COLUMNS:
+    if header not in (LONG_COLUMNS, OLD_LONG_COLUMNS):
         raise Invalid(
             f"Row 1: expected the columns {', '.join(LONG_COLUMNS)} (the long CSV export); got {', '.join(header) or 'none'}"
         )
+    source: tuple[str, str] | None = None
     by_label = {f.label.lower(): f for f in FRAMEWORKS.values()}
     framework: Framework | None = None
     phases: list[str] = []
@@ -192,7 +204,14 @@ def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
     cells: dict[tuple[str, str, str], str] = {}
     for n, row in enumerate(_rows(reader), start=2):
         if None in row or any(v is None for v in row.values()):
-            raise Invalid(f"Row {n}: expected {len(LONG_COLUMNS)} columns")
+            raise Invalid(f"Row {n}: expected {len(header)} columns")
+        here = (unguard(row.get("board", "")).strip(), unguard(row.get("version", "")).strip())
+        if source is not None and here != source:
+            raise Invalid(
+                f"Row {n}: from another board or version ({_source(here)}, not {_source(source)} "
+                "as above); import one board or version at a time"
+            )
+        source = here
         fw = by_label.get(row["framework"].strip().lower())
         if fw is None:
             raise Invalid(f"Row {n}: unknown framework {row['framework']!r}")
@@ -210,16 +229,21 @@ def parse_csv(raw: bytes, *, title: str = "Imported board") -> ImportSpec:
         if f not in functions:
             functions.append(f)
         cells[(a, p, f)] = _slots(fw, row["letters"], f"Row {n}")
-    if framework is None:
+    if framework is None or source is None:
         raise Invalid("The file has no rows")
+    named = " ".join(source[0].split())[:MAX_TITLE]
     return ImportSpec(
-        title=title,
+        title=title or named or fallback,
         framework=framework.key,
         phases=phases,
         functions=functions,
         activities=list(activities.values()),
         cells=cells,
     )
+
+
+def _source(board_version: tuple[str, str]) -> str:
+    return " · ".join(x for x in board_version if x) or "unnamed"
 
 
 def _csv_problem(reader: csv.DictReader[str], exc: csv.Error) -> str:
@@ -249,7 +273,7 @@ def parse_upload(raw: bytes, filename: str, *, title: str | None = None) -> Impo
         if title:
             spec.title = title
         return spec
-    return parse_csv(raw, title=title or (filename.rsplit(".", 1)[0] or "Imported board"))
+    return parse_csv(raw, title=title, fallback=filename.rsplit(".", 1)[0] or "Imported board")
 
 
 def create_from_spec(session, spec: ImportSpec):  # type: ignore[no-untyped-def]

@@ -1,10 +1,11 @@
-"""Markdown: a table per phase, ready to paste into a wiki."""
+"""Markdown: a table per phase, ready to paste into a wiki, then the changes, the rationale,
+the open items, the parked decisions with who decides them, and the rule findings."""
 
 from __future__ import annotations
 
 import html
 
-from backend.exports.document import Doc, label, letters
+from backend.exports.document import Doc, findings_of, label, letters
 
 # Backslash-escaped, so typed text never becomes a link or an image: ``[x](javascript:…)``,
 # ``![x](https://tracker/…)`` and ``[x]: url`` definitions render as the text typed.
@@ -40,7 +41,40 @@ def to_markdown(doc: Doc) -> str:
     if notes:
         out += ["", "## Rationale", ""]
         out += [f"- **{cell_text(a['name'])}**: {cell_text(a['rationale'])}" for a in notes]
+    out += open_sections(doc)
     return "\n".join(out) + "\n"
+
+
+def where(activity: str, phase: str | None) -> str:
+    return " · ".join(cell_text(x) for x in (activity, phase) if x)
+
+
+def open_sections(doc: Doc) -> list[str]:
+    """Open items, parked decisions (with their deciders) and rule findings; each section is
+    there even when empty ("None."), so a reader knows it was looked at."""
+    items = doc.get("open_items") or []
+    parked = [it for it in items if it.get("reason") == "parked"]
+    others = [it for it in items if it.get("reason") != "parked"]
+    out = ["", f"## Open items ({len(others)})", ""]
+    for it in others:
+        decider = f" ({cell_text(it['decider'])} decides)" if it.get("decider") else ""
+        out.append(
+            f"- **{where(it['activity'], it.get('phase'))}**: {cell_text(it['reason'])}{decider}"
+        )
+    out += [] if others else ["None."]
+    out += ["", f"## Parked decisions ({len(parked)})", ""]
+    for it in parked:
+        decider = cell_text(it.get("decider") or "") or "nobody named"
+        out.append(f"- **{where(it['activity'], it.get('phase'))}**: {decider} decides")
+    out += [] if parked else ["None."]
+    found = findings_of(doc)
+    out += ["", f"## Rule findings ({len(found)})", ""]
+    for f in found:
+        out.append(
+            f"- **{where(f['activity'], f['phase'])}** ({f['level']}): {cell_text(f['message'])}"
+        )
+    out += [] if found else ["None: every rule passes."]
+    return out
 
 
 def changes_section(changes: dict) -> list[str]:  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ has role="img" and a <title>, and comes with a visually hidden table or list say
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
@@ -21,6 +22,34 @@ OWNER = ("#EDE9FE", "#5B21B6")  # (fill, ink), as the O cells on screen
 DRIVER = ("#DBEAFE", "#0B5FA5")
 FLAG = "#B42318"
 BAR_H = 150  # the tallest bar of the load chart, in viewBox units
+
+
+@dataclass(frozen=True)
+class LaneSize:
+    """The swimlane's measures, in viewBox units."""
+
+    label: int  # the function names' column
+    column: int  # each phase
+    lane: int  # each function
+    head: int  # the phase names' row
+    font: int
+    driver_dx: int  # where the driver's count sits from the owner's: below, or beside it
+    driver_dy: int
+    count_width: int  # room for "O 12" before its bar
+    bar: int  # the longest bar
+    bar_height: int
+    phase_chars: int
+    function_chars: int
+    to_largest: bool = False  # the longest bar for the largest count, not for every activity
+
+
+# A version's pages and print: the driver's line under the owner's; a bar as long as the
+# board has activities.
+LANE = LaneSize(84, 120, 46, 20, 12, 0, 19, 30, 80, 12, 16, 11)
+# The projector's published picture, under the agreed matrix and as wide: one line per
+# function, its columns under the matrix's (35% for the names, the phases sharing the rest),
+# text 22 units high in a viewBox about as wide as the wall shows it.
+LANE_WALL = LaneSize(539, 250, 40, 30, 22, 122, 0, 54, 56, 16, 22, 30, to_largest=True)
 
 
 def short(name: str, n: int = 10) -> str:
@@ -158,44 +187,99 @@ class Pictures:
         what = self.o_name if kind == "owner" else self.d_name
         return f"{what} passes from {' + '.join(before)} to {' + '.join(after)} in {phase}"
 
-    def strip(self, s: Strip) -> Markup:
-        return Markup(f'<div class="picture">{self.strip_svg(s)}{self.strip_text(s)}</div>')
+    def strip(self, s: Strip, *, upright: bool = False) -> Markup:
+        """``upright``: phases down instead of across, for a narrow side panel."""
+        drawn = self.upright_strip_svg(s) if upright else self.strip_svg(s)
+        return Markup(f'<div class="picture">{drawn}{self.strip_text(s)}</div>')
+
+    def upright_strip_svg(self, s: Strip, uid: str | None = None) -> str:
+        """The handoff strip turned upright: a row per phase (its name, who owns, who
+        drives), ▼ on a box where that role passes to another function. Sized to be shown
+        about as wide as its viewBox (240 units), so its text stays about 12 px."""
+        uid = uid or self.uid()
+        name_w, box_w, row, top = 72, 82, 26, 16
+        body: list[str] = [
+            txt(name_w + 4, 12, self.o_name, class_="pic-phase", font_size=11),
+            txt(name_w + box_w + 8, 12, self.d_name, class_="pic-phase", font_size=11),
+        ]
+        for i, st in enumerate(s.steps):
+            y = top + i * row
+            body.append(txt(0, y + 16, short(st.phase, 11), class_="pic-phase", font_size=12,
+                            font_weight="bold"))  # fmt: skip
+            for j, (who, letter, (fill, ink), passes, kind) in enumerate(
+                (
+                    (st.owners, self.o, OWNER, st.owner_passes, "owner"),
+                    (st.drivers, self.d, DRIVER, st.driver_passes, "driver"),
+                )
+            ):
+                x = name_w + j * (box_w + 4)
+                names = " + ".join(who)
+                look: dict[str, object] = (
+                    {"fill": fill, "stroke": ink, "class_": f"pic-{kind}"}
+                    if who
+                    else {"fill": "#FFFFFF", "stroke": "#9AA3AF", "stroke_dasharray": "3 3",
+                          "class_": "pic-none"}
+                )  # fmt: skip
+                body.append(el("rect", x=x, y=y + 1, width=box_w, height=row - 4, rx=3,
+                               data_who=names, data_phase=st.phase, data_role=kind, **look))  # fmt: skip
+                shown = f"{letter} {short(names, 10)}" if who else f"{letter} —"
+                body.append(txt(x + 6, y + 16, shown, fill=ink if who else "#5B6470",
+                                font_size=12, font_weight="bold" if who else "normal"))  # fmt: skip
+                if passes:
+                    cx = x + box_w - 12
+                    body.append(el("path", d=f"M{cx - 7} {y - 3} L{cx + 7} {y - 3} L{cx} {y + 6} Z",
+                                   fill=FLAG, class_="pic-pass", data_phase=st.phase,
+                                   data_role=kind))  # fmt: skip
+        title = f"Handoff strip of {s.activity}: " + "; ".join(
+            f"{st.phase}: {self.o_name} {' + '.join(st.owners) or 'none'}, "
+            f"{self.d_name} {' + '.join(st.drivers) or 'none'}"
+            for st in s.steps
+        )
+        width = name_w + 2 * box_w + 4
+        return svg(uid, title, width, top + row * max(len(s.steps), 1), body, "pic-strip")
 
     def handoff_lines(self, s: Strip) -> list[str]:
         return [self._handoff_text(h.kind, h.before, h.after, h.phase) for h in s.handoffs]
 
     # -- the swimlane: one lane per function, phases across -----------------------------------
-    def swimlane_svg(self, uid: str | None = None) -> str:
+    def swimlane_svg(
+        self, uid: str | None = None, *, size: LaneSize = LANE, caption: str = ""
+    ) -> str:
+        """``caption``: shown above the function names, beside the phase names."""
         uid = uid or self.uid()
         ld = self.load
-        lab, col, lane, head = 84, 120, 46, 20
-        unit = 80 / max(ld.activities, 1)
-        body: list[str] = []
+        k = size
+        lab, col, lane, head, font = k.label, k.column, k.lane, k.head, k.font
+        most = max([n for row in ld.counts.values() for pair in row.values() for n in pair] + [1])
+        unit = k.bar / (most if k.to_largest else max(ld.activities, 1))
+        body: list[str] = (
+            [txt(4, head - 6, caption, font_size=font, class_="pic-caption")] if caption else []
+        )
         for i, p in enumerate(ld.phases):
-            body.append(txt(lab + i * col + 4, 14, short(p, 16), class_="pic-phase", font_size=12,
-                            font_weight="bold"))  # fmt: skip
+            body.append(txt(lab + i * col + 4, head - 6, short(p, k.phase_chars), class_="pic-phase",
+                            font_size=font, font_weight="bold"))  # fmt: skip
         for r, f in enumerate(ld.functions):
             y = head + r * lane
             body.append(el("rect", x=0, y=y, width=lab + col * len(ld.phases), height=lane - 4,
                            fill="#F6F7F9" if r % 2 == 0 else "#FFFFFF", class_="pic-lane"))  # fmt: skip
-            body.append(txt(4, y + 26, short(f, 11), font_size=12, font_weight="bold",
-                            class_="pic-function"))  # fmt: skip
+            body.append(txt(4, y + (lane - 4) / 2 + font / 3, short(f, k.function_chars),
+                            font_size=font, font_weight="bold", class_="pic-function"))  # fmt: skip
             for i, p in enumerate(ld.phases):
                 o, d = ld.counts[f][p]
-                x = lab + i * col + 4
                 for j, (n, letter, (_fill, ink), kind) in enumerate(
                     ((o, self.o, OWNER, "owner"), (d, self.d, DRIVER, "driver"))
                 ):
-                    yy = y + 4 + j * 19
-                    body.append(txt(x, yy + 12, f"{letter} {n}", fill=ink, font_size=12,
+                    x = lab + i * col + 4 + j * k.driver_dx
+                    yy = y + 4 + j * k.driver_dy
+                    body.append(txt(x, yy + font * 0.95, f"{letter} {n}", fill=ink, font_size=font,
                                     font_weight="bold", class_=f"pic-{kind}-ink"))  # fmt: skip
                     body.append(
                         el(
                             "rect",
-                            x=x + 30,
-                            y=yy + 2,
+                            x=x + k.count_width,
+                            y=f"{yy + (font - k.bar_height) / 2 + 1:g}",
                             width=f"{n * unit:g}",
-                            height=12,
+                            height=k.bar_height,
                             fill=ink,
                             stroke=ink,
                             class_=f"pic-{kind}",
@@ -229,9 +313,9 @@ class Pictures:
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
 
-    def swimlane(self) -> Markup:
+    def swimlane(self, *, size: LaneSize = LANE, caption: str = "") -> Markup:
         return Markup(
-            f'<div class="picture">{self.swimlane_svg()}'
+            f'<div class="picture">{self.swimlane_svg(size=size, caption=caption)}'
             f"{self.load_table('Activities owned and driven per function and phase')}</div>"
         )
 

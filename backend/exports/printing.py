@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from backend.exports.document import Doc
+from backend.exports.document import Doc, findings_of
 from backend.exports.pictures import Pictures
 from backend.history.compare import Comparison
 from backend.web import render_fragment
@@ -29,6 +29,8 @@ def print_html(
     return render_fragment(
         "print.html",
         doc=doc,
+        findings=findings_of(doc),
+        open_items=doc.get("open_items") or [],
         pics=Pictures(doc),
         c=c,
         for_pdf=for_pdf,

@@ -9,7 +9,6 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from backend.boards.queries import load_matrix
 from backend.db import SessionDep
 from backend.errors import NotFound
 from backend.exports import csv_export, markdown_export, xlsx_export
@@ -39,19 +38,20 @@ def download(body: str, media_type: str, name: str) -> Response:
 @router.get(
     "/boards/{board_id}/export.csv",
     summary="The matrix as CSV (long layout)",
+    description="One row per activity, phase and function, each naming the board and the "
+    "version (`live` for the live board), so several quarters' files concatenate.",
     response_class=Response,
     responses=files("csv", extra=READ),
 )
 def export_csv(session: SessionDep, access: AccessDep) -> Response:
-    view = load_matrix(session, access.board, with_participants=False)
-    return download(
-        csv_export.to_csv(view), "text/csv; charset=utf-8", filename(view.board.title, "csv")
-    )
+    return document_download(live_document(session, access.board), "csv")
 
 
 @router.get(
     "/boards/{board_id}/export.json",
     summary="The whole board as JSON",
+    description="With its open items (parked activities with their deciders, pairs not "
+    "agreed), rule findings and, in a review, the changes since the version it started from.",
     response_class=Response,
     responses=files("json", extra=READ),
 )
@@ -106,6 +106,9 @@ def document_download(documented: Documented, fmt: str, *, paper: str = "a4") ->
 @router.get(
     "/boards/{board_id}/export.xlsx",
     summary="The matrix as XLSX (a sheet per phase)",
+    description="A Summary (rationale, open items, rule findings, load chart), an Overview of "
+    "every phase side by side on one landscape page, then a sheet per phase; every sheet "
+    "prints landscape, one page wide, with the title, version and phase in its page header.",
     response_class=Response,
     responses=files("xlsx", extra=READ),
 )
@@ -116,6 +119,8 @@ def export_xlsx(session: SessionDep, access: AccessDep) -> Response:
 @router.get(
     "/boards/{board_id}/export.md",
     summary="The matrix as Markdown (a table per phase)",
+    description="Then the rationale, open items, parked decisions with their deciders and the "
+    "rule findings.",
     response_class=Response,
     responses=files("md", extra=READ),
 )
@@ -126,6 +131,8 @@ def export_markdown(session: SessionDep, access: AccessDep) -> Response:
 @router.get(
     "/boards/{board_id}/export.pdf",
     summary="The matrix as PDF (a page per phase)",
+    description="Then the swimlane and load chart, the handoff strips, the rule findings and "
+    "the open items.",
     response_class=Response,
     responses=files("pdf", extra={**READ, **errors(503)}),
 )

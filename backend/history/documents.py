@@ -1,5 +1,7 @@
 """Export documents that carry their history: a version (or the live board) plus what
-changed since the version before it, or since any version of the lineage asked for."""
+changed since the version before it, or since any version of the lineage asked for. Both
+carry the same sections: open items (parked decisions with their deciders, pairs not
+agreed, carried-over rationale) and rule findings."""
 
 from __future__ import annotations
 
@@ -8,17 +10,18 @@ from sqlmodel import Session
 from backend.boards.models import Board
 from backend.boards.queries import load_matrix
 from backend.errors import NotFound
-from backend.exports.document import Doc
+from backend.exports.document import Doc, with_findings
 from backend.exports.json_export import to_dict
 from backend.history.compare import Comparison
 from backend.history.lineage import Entry, find, lineage, previous
+from backend.workshop.snapshot import annotate
 from backend.workshop.viewer import version_of
 
 
 def entry_doc(entry: Entry) -> Doc:
     doc = entry.doc()
     doc["version"]["published_at"] = entry.version.published_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return doc
+    return with_findings(doc)
 
 
 Documented = tuple[Doc, Comparison | None]
@@ -50,7 +53,10 @@ def version_document(
 
 def live_document(session: Session, board: Board) -> Documented:
     """The live board, with ``changes`` since the version its review started from."""
-    doc = to_dict(load_matrix(session, board, with_participants=False))
+    view = load_matrix(session, board, with_participants=False)
+    doc = to_dict(view)
+    doc.update(mode=board.mode, open_items=annotate(session, view, doc))
+    with_findings(doc)
     base = None
     if board.parent_version_id is not None:
         base = next((e for e in lineage(session, board) if e.id == board.parent_version_id), None)

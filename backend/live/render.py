@@ -60,6 +60,9 @@ def cell_fragments(screen: Screen, activity_id: int, *more: int) -> str:
     )
     if screen.since:
         html += render_fragment("_since_partial.html", **ctx)
+    spot = screen.w.spotlight
+    if spot is not None and spot.id in ids:  # its handoff strip, drawn from the cells now
+        html += render_fragment("_spot_strip_partial.html", **ctx)
     return html
 
 

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 
+from markupsafe import Markup
+
 from backend.domain.consensus import disagreement
 from backend.domain.frameworks import DRIVER, OWNER
+from backend.exports.json_export import to_dict
+from backend.exports.pictures import LANE_WALL, Pictures
 from backend.workshop import rounds as r
 from backend.workshop.screen import Screen
 
@@ -125,6 +129,13 @@ class Wall:
             slots = [v.cells.get((a.id, p.id, f.id), "") for a in v.activities for p in v.phases]
             out.append((f.name, sum(OWNER in x for x in slots), sum(DRIVER in x for x in slots)))
         return out
+
+    @cached_property
+    def swimlane(self) -> Markup:
+        """The board's swimlane (who owns and drives how many activities in each phase),
+        large, from the values on the board now: the published picture's "who leads when"."""
+        pics = Pictures(to_dict(self.s.v), prefix="pj-lane")
+        return pics.swimlane(size=LANE_WALL, caption="Who leads when")
 
     def comments(self, activity_id: int) -> list:  # type: ignore[type-arg]
         """The newest few comments on an activity, in the order they were made (as on

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from markupsafe import Markup
 from sqlmodel import Session, select
 
 from backend.boards.models import Phase
@@ -19,6 +20,7 @@ from backend.domain.consensus import RowOption, Spread, hot_list, row_options, t
 from backend.domain.fixes import FindingFixes
 from backend.domain.rules import check_board
 from backend.exports.json_export import to_dict
+from backend.exports.pictures import Pictures
 from backend.history.compare import Comparison
 from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
@@ -177,6 +179,38 @@ class Screen:
 
     def activity(self, activity_id: int):  # type: ignore[no-untyped-def]
         return next((a for a in self.v.activities if a.id == activity_id), None)
+
+    def strip(self, activity_id: int) -> Markup:
+        """The handoff strip of one activity from the board's values now (the agreed ones in
+        a workshop): who owns and drives it phase by phase, and where that passes. Nothing
+        while a participant's screen shows their own proposals."""
+        a = self.activity(activity_id)
+        if a is None or self.own_view:
+            return Markup("")
+        v = self.v
+        fw = v.framework
+        phases = {p.id: p.name for p in v.phases if p.id is not None}
+        row = {
+            phase: {
+                name: letters
+                for fid, name in v.names.items()
+                if (letters := v.letters(activity_id, pid, fid))
+            }
+            for pid, phase in phases.items()
+        }
+        doc = {
+            "roles": [{"letter": r.letter, "name": r.name, "slot": r.slot} for r in fw.roles],
+            "phases": [p.name for p in v.phases],
+            "functions": [f.name for f in v.functions],
+            "activities": [{"name": a.name, "cells": row}],
+        }
+        pics = Pictures(doc, prefix=f"strip{a.id}-")
+        strip = pics.strips[0]
+        lines = "; ".join(pics.handoff_lines(strip))
+        said = (
+            Markup('<p class="strip-pass" aria-hidden="true">{}</p>').format(lines) if lines else ""
+        )
+        return pics.strip(strip, upright=True) + said
 
 
 def load_screen(

@@ -68,8 +68,29 @@ def build_snapshot(
     published_by: str,
     next_review: str | None = None,
 ) -> dict[str, Any]:
-    board = view.board
     data = to_dict(view)
+    open_items = annotate(session, view, data)
+    rule_breaks = [
+        {"activity": activity, "phase": phase, "message": message}
+        for level, activity, phase, message in view.problems
+        if level == "error"
+    ]
+    data.update(
+        version={"number": number, "label": label, "published_by": published_by}
+        | ({"next_review": next_review} if next_review else {}),
+        mode=view.board.mode,
+        open_items=open_items,
+        rule_breaks=rule_breaks,
+    )
+    return data
+
+
+def annotate(session: Session, view: MatrixView, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Add each activity's phase notes and parked decider to ``data`` (``to_dict(view)``)
+    and return the board's open items: parked activities with their deciders, pairs not
+    agreed (workshop mode) and rationale carried over unchanged. What a version keeps, and
+    what the live board's exports show."""
+    board = view.board
     parent = parent_doc(session, board)
     phase_names = {p.id: p.name for p in view.phases}
     notes = session.exec(select(PhaseNote).where(PhaseNote.board_id == board.id)).all()
@@ -103,20 +124,7 @@ def build_snapshot(
                             "decider": a.parked_decider,
                         }
                     )
-    rule_breaks = [
-        {"activity": activity, "phase": phase, "message": message}
-        for level, activity, phase, message in view.problems
-        if level == "error"
-    ]
-    open_items += stale_rationale(session, board, data)
-    data.update(
-        version={"number": number, "label": label, "published_by": published_by}
-        | ({"next_review": next_review} if next_review else {}),
-        mode=board.mode,
-        open_items=open_items,
-        rule_breaks=rule_breaks,
-    )
-    return data
+    return open_items + stale_rationale(session, board, data)
 
 
 def stale_rationale(session: Session, board, doc: dict[str, Any]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]

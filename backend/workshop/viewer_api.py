@@ -16,6 +16,7 @@ from backend.clock import TodayDep
 from backend.db import SessionDep
 from backend.domain import cadence
 from backend.domain.handoff import load, strips
+from backend.exports.document import with_findings
 from backend.history.lineage import lineage
 from backend.links import base_url
 from backend.openapi import VIEW, files
@@ -78,7 +79,7 @@ def view_versions(
 def view_version(viewer_token: str, number: int, session: SessionDep) -> dict[str, Any]:
     board = board_for_viewer(session, viewer_token)
     snapshot: dict[str, Any] = json.loads(version_of(session, board, number).snapshot)
-    return snapshot
+    return with_findings(snapshot)  # the same sections as the version's JSON export
 
 
 @router.get(

@@ -6,6 +6,7 @@ tests/browser/screenshots/ for a person to look at."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
@@ -127,6 +128,25 @@ def propose_all(http, board, token, k: int, upto: int) -> int:
                 assert r.status_code == 200, r.text
             filled += 1
     return filled
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def lane_counts(http, board) -> dict[tuple[str, str, str], int]:
+    """(function, phase, "pic-owner" / "pic-driver") -> activities owned / driven there."""
+    data = http.get(f"/api/boards/{board.id}", headers=auth(board.facilitator)).json()
+    phases = {p["id"]: p["name"] for p in data["phases"]}
+    functions = {f["id"]: f["name"] for f in data["functions"]}
+    counts = {
+        (f, p, kind): 0 for f in functions.values() for p in phases.values()
+        for kind in ("pic-owner", "pic-driver")
+    }  # fmt: skip
+    for c in data["cells"]:
+        for letter, kind in (("O", "pic-owner"), ("D", "pic-driver")):
+            if letter in c["letters"]:
+                counts[(functions[c["function_id"]], phases[c["phase_id"]], kind)] += 1
+    return counts
 
 
 def open_wall(browser, server, board):
@@ -328,10 +348,20 @@ def test_workshop_walls_from_silent_proposals_to_published(browser, server):
                 json={"label": "2026-Q3", "published_by": "Dana"},
             )
             assert r.status_code == 201, r.text
+            agreed_load = lane_counts(http, board)
         page.wait_for_selector("#pj-picture.pj-pic-published", timeout=5000)
         assert "2026-Q3" in page.inner_text("#pj-version")
         assert page.locator("#pj-grid tbody tr").count() == n_acts
         assert page.locator("#pj-grid .pj-chip").count() > 0
+        # The swimlane under the grid: a bar per function, phase and role, counting what the
+        # agreed matrix holds.
+        lane = ET.fromstring(page.inner_html("#pj-swimlane .picture").split("<div", 1)[0])
+        bars = {
+            (r.get("data-function"), r.get("data-phase"), r.get("class")): int(r.get("data-value"))
+            for r in lane.iter(f"{SVG}rect")
+            if r.get("data-value") is not None
+        }
+        assert bars == agreed_load and sum(bars.values()) > 0
         check_wall(page, "published", "#pj-grid .pj-act, #pj-grid .pj-chip")
         assert page.evaluate("window.__stillHere") is True  # followed every round live
         assert not errors, errors

@@ -31,7 +31,7 @@ def doc(
 
 def test_xlsx_has_a_summary_and_a_sheet_per_phase():
     wb = openpyxl.load_workbook(io.BytesIO(xlsx_export.to_xlsx(doc())))
-    assert wb.sheetnames == ["Summary", "Build", "Launch"]
+    assert wb.sheetnames == ["Summary", "Overview", "Build", "Launch"]
     launch = wb["Launch"]
     assert [c.value for c in launch[1]] == ["Activity", "PM", "PMM", "Rationale"]
     assert launch["A2"].value == "Pricing" and launch["C2"].value == "OD"
@@ -81,6 +81,9 @@ def test_markdown_is_a_table_per_phase():
         "## Build",
         "## Launch",
         "## Rationale",
+        "## Open items (0)",
+        "## Parked decisions (0)",
+        "## Rule findings (2)",
     ]
     table = [line for line in lines if line.startswith("|")]
     assert len(table) == 2 * (2 + 2)  # per phase: header, rule, two activities
