@@ -17,19 +17,16 @@ from bench.sse import Sent, tally
 from bench.stats import latency_summary
 
 
-async def settle(url: str) -> None:
-    """Wait until the server has finished taking the connections on: ten quick answers in a
-    row on fresh connections."""
-    fast = 0
-    for _ in range(400):
-        async with httpx.AsyncClient(timeout=30) as http:
-            t0 = time.perf_counter()
-            await http.get(url)
-        fast = fast + 1 if (time.perf_counter() - t0) < 0.03 else 0
-        if fast >= 10:
-            break
-        await asyncio.sleep(0.02)
-    await asyncio.sleep(0.3)
+async def settle(pid: int, timeout: float = 20) -> None:
+    """Wait until a server has finished what it was doing (taking connections on, or what
+    an earlier run left queued): its processes under a fifth of a core for 0.2 s."""
+    deadline = time.perf_counter() + timeout
+    before, calm = cpu_seconds(pid), 0
+    while time.perf_counter() < deadline and calm < 2:
+        await asyncio.sleep(0.1)
+        now = cpu_seconds(pid)
+        calm = calm + 1 if now - before < 0.02 else 0
+        before = now
 
 
 async def _delivered(screens: Screens, last: Sent, n: int, timeout: float) -> None:
@@ -47,7 +44,7 @@ async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool
     scr = Screens(side.screen_urls(screens), side.extract)
     if screens:
         await scr.open()
-        await settle(side.screen_url + side.health)
+        await settle(side.screen_pid)
     try:
         async with httpx.AsyncClient(timeout=60) as http:
             for _ in range(3):
@@ -124,14 +121,9 @@ async def memory(side_boards: list[Side], pid: int, n: int) -> dict[str, Any]:
     }
 
 
-def quiet(side: Side) -> None:
-    """Let the server finish what an earlier run left queued before the next one."""
-    asyncio.run(settle(side.edit_url + side.health))
-
-
 def throughput(side: Side, connections: int, seconds: int) -> dict[str, Any]:
     """Edits/s with wrk, each connection sending PUTs back to back over the side's cells."""
-    quiet(side)
+    asyncio.run(settle(side.pid))
     return wrk.run(
         side.edit_url,
         connections=connections,

@@ -23,7 +23,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,16 +47,24 @@ from tests.harness import Server, migrate, pg_available, postgres_database, run_
 RESULTS = ROOT / "bench" / "results"
 
 
-def floor_server(stack: ExitStack, tmp: Path, database: str) -> Server:
-    return stack.enter_context(
-        run_server(
-            "sqlite://",
-            tmp,
-            app="bench.floor_app:app",
-            health="/ping",
-            env={"FLOOR_DATABASE": database},
-        )
+def floor_server(tmp: Path, database: str) -> AbstractContextManager[Server]:
+    return run_server(
+        "sqlite://",
+        tmp,
+        app="bench.floor_app:app",
+        health="/ping",
+        env={"FLOOR_DATABASE": database},
     )
+
+
+def start_all(stack: ExitStack, servers: list[AbstractContextManager[Server]]) -> list[Server]:
+    """Start the servers side by side (each waits for its own health check)."""
+    with ThreadPoolExecutor(len(servers)) as pool:
+        futures = [pool.submit(cm.__enter__) for cm in servers]
+    for cm, f in zip(servers, futures, strict=True):
+        if f.exception() is None:
+            stack.push(cm.__exit__)
+    return [f.result() for f in futures]
 
 
 def pid(server: Server) -> int:
@@ -69,22 +78,18 @@ def step(text: str) -> None:
     print(f"· {time.perf_counter() - STARTED:5.0f} s  {text}", flush=True)
 
 
-def run_memory(tmp: Path, sqlite_url: str, n: int) -> dict[str, Any]:
+def run_memory(tmp: Path, sqlite_url: str, n: int, boards: int) -> dict[str, Any]:
     """Memory per idle connection, each side in a process of its own started for it."""
     out: dict[str, Any] = {}
     with run_server(sqlite_url, tmp) as lock:
         sides = [
             asyncio.run(lockstep_side(f"mem {i}", lock.url, pid(lock), activities=5))
-            for i in range(20)
+            for i in range(boards)
         ]
+        step("  Lockstep: boards made")
         out["lockstep"] = asyncio.run(measure.memory(sides, pid(lock), n))
-    with run_server(
-        "sqlite://",
-        tmp,
-        app="bench.floor_app:app",
-        health="/ping",
-        env={"FLOOR_DATABASE": f"sqlite:///{tmp / 'floor-mem.db'}"},
-    ) as floor:
+    with floor_server(tmp, f"sqlite:///{tmp / 'floor-mem.db'}") as floor:
+        step("  floor: started")
         side = floor_side("floor mem", floor.url, pid(floor))
         out["floor"] = asyncio.run(measure.memory([side], pid(floor), n))
     return out
@@ -132,15 +137,20 @@ def main() -> None:
         migrate(pg_url)
         floor_pg_url = stack.enter_context(postgres_database())
 
-        step("memory per idle connection (fresh processes)")
-        r["memory"] = run_memory(tmpd, sqlite_url, 200 if q else 1000)
+        step("databases ready; memory per idle connection (fresh processes)")
+        r["memory"] = run_memory(tmpd, sqlite_url, *((200, 10) if q else (1000, 20)))
 
         step("starting the servers")
-        floor_sq = floor_server(stack, tmpd, f"sqlite:///{tmpd / 'floor.db'}")
-        floor_pg = floor_server(stack, tmpd, floor_pg_url)
-        lock = stack.enter_context(run_server(sqlite_url, tmpd))
-        pg_a = stack.enter_context(run_server(pg_url, tmpd))
-        pg_b = stack.enter_context(run_server(pg_url, tmpd))
+        floor_sq, floor_pg, lock, pg_a, pg_b = start_all(
+            stack,
+            [
+                floor_server(tmpd, f"sqlite:///{tmpd / 'floor.db'}"),
+                floor_server(tmpd, floor_pg_url),
+                run_server(sqlite_url, tmpd),
+                run_server(pg_url, tmpd),
+                run_server(pg_url, tmpd),
+            ],
+        )
 
         def lock_sq(name: str, **kw: Any) -> Side:
             return asyncio.run(lockstep_side(name, lock.url, pid(lock), **kw))
@@ -149,7 +159,9 @@ def main() -> None:
             return asyncio.run(lockstep_side(name, pg_a.url, pid(pg_a), **kw))
 
         def lock_ab(name: str) -> Side:
-            return asyncio.run(lockstep_side(name, pg_a.url, pid(pg_a), screen_url=pg_b.url))
+            return asyncio.run(
+                lockstep_side(name, pg_a.url, pid(pg_a), screen_url=pg_b.url, screen_pid=pid(pg_b))
+            )
 
         def fl_sq() -> Side:
             return floor_side("floor sqlite", floor_sq.url, pid(floor_sq))

@@ -23,7 +23,7 @@ class Side:
     edit_url: str  # the server that takes the edits
     screen_url: str  # the server the screens listen to (another process: LISTEN/NOTIFY)
     pid: int  # the edit server's process, for its CPU
-    health: str  # a quick GET that goes through the server's usual request path
+    screen_pid: int  # the screens' server's process
     path: str  # where an edit is sent (PUT)
     stream: str  # the event stream's path and query
     headers: dict[str, str]
@@ -72,6 +72,7 @@ async def lockstep_side(
     pid: int,
     *,
     screen_url: str | None = None,
+    screen_pid: int | None = None,
     activities: int = 20,
     every_cell: bool = False,
 ) -> Side:
@@ -104,7 +105,7 @@ async def lockstep_side(
         edit_url=edit_url,
         screen_url=screen_url or edit_url,
         pid=pid,
-        health="/readyz",
+        screen_pid=screen_pid or pid,
         path=f"/api/boards/{made['id']}/cells",
         stream=f"/boards/{made['id']}/events?token={made['facilitator_token']}",
         headers=auth,
@@ -124,7 +125,7 @@ def floor_side(name: str, url: str, pid: int, *, cells: int = 20) -> Side:
         edit_url=url,
         screen_url=url,
         pid=pid,
-        health="/ping",
+        screen_pid=pid,
         path="/edit",
         stream="/events",
         headers={},
