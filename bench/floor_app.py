@@ -16,6 +16,7 @@ Run by bench/run.py; not part of the product.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sqlite3
 import time
@@ -124,6 +125,11 @@ state = State()
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # The same garbage-collector settings as Lockstep (backend.app.tune_gc): without them
+    # the floor's event loop stalls with many streams open, which would flatter Lockstep.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
     url = os.environ.get("FLOOR_DATABASE", "")
     if url.startswith("sqlite:///"):
         state.store = SqliteStore(url.removeprefix("sqlite:///"))

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from bench import wrk
+from bench.dbcpu import session_cpu_seconds
 from bench.procstat import cpu_seconds, rss_kb
 from bench.screens import Screens
 from bench.sides import Side, one_cell
@@ -53,6 +54,7 @@ async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool
             await asyncio.sleep(0.3)
             puts: list[float] = []
             sent: list[Sent] = []
+            db0 = session_cpu_seconds(side.db_url) if side.db_url else 0.0
             cpu0 = cpu_seconds(side.pid)
             for _ in range(edits):
                 s = await side.edit(http)
@@ -63,6 +65,7 @@ async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool
             if screens:
                 await _delivered(scr, sent[-1], screens, 10)
             cpu1 = cpu_seconds(side.pid)
+            db1 = session_cpu_seconds(side.db_url) if side.db_url else 0.0
     finally:
         await scr.close()
     t = tally(sent, scr.arrivals, scr.per_key())
@@ -78,6 +81,8 @@ async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool
     }
     if cpu:
         out["cpu_ms_per_edit"] = round((cpu1 - cpu0) * 1000 / edits, 3)
+        if side.db_url:
+            out["db_cpu_ms_per_edit"] = round((db1 - db0) * 1000 / edits, 3)
     if scr.failed:
         out["screen_failures"] = scr.failed[:5]
     return out

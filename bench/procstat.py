@@ -55,6 +55,17 @@ def cpu_seconds(pid: int) -> float:
     return total / TICKS
 
 
+def own_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of just these processes (no children)."""
+    total = 0
+    for p in pids:
+        try:
+            total += parse_stat(Path(f"/proc/{p}/stat").read_text())[1]
+        except OSError:
+            continue
+    return total / TICKS
+
+
 def rss_kb(pid: int) -> int:
     total = 0
     for p in tree(pid):

@@ -51,6 +51,15 @@ def rows(r: dict[str, Any]) -> list[Row]:
                 ratio(lk["per_screen_us"], fl["per_screen_us"]),
             )
         )
+        if "db_fixed_ms" in lk and "db_fixed_ms" in fl:
+            out.append(
+                Row(
+                    f"  its database sessions' CPU per edit, fixed, {label}",
+                    _f(lk["db_fixed_ms"], " ms", 2),
+                    _f(fl["db_fixed_ms"], " ms", 2),
+                    ratio(lk["db_fixed_ms"], fl["db_fixed_ms"]),
+                )
+            )
         lp, fp = lk["series"][0]["put"], fl["series"][0]["put"]
         out.append(
             Row(

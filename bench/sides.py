@@ -30,6 +30,7 @@ class Side:
     cells: list[tuple[str, dict[str, Any]]]  # (cell id, the body's fields but the letters)
     letters: tuple[str, str]
     extract: Callable[[str], Found]
+    db_url: str | None = None  # a PostgreSQL database: its sessions' CPU is read too
     n: int = 0  # edits made so far: every visit to a cell flips its letters
     board_id: int | None = None
     token: str = ""
@@ -73,6 +74,7 @@ async def lockstep_side(
     *,
     screen_url: str | None = None,
     screen_pid: int | None = None,
+    db_url: str | None = None,
     activities: int = 20,
     every_cell: bool = False,
 ) -> Side:
@@ -112,13 +114,16 @@ async def lockstep_side(
         cells=cells,
         letters=(roles[0]["letter"], roles[1]["letter"]),
         extract=lockstep_cells,
+        db_url=db_url,
         board_id=made["id"],
         token=made["facilitator_token"],
         data=data,
     )
 
 
-def floor_side(name: str, url: str, pid: int, *, cells: int = 20) -> Side:
+def floor_side(
+    name: str, url: str, pid: int, *, cells: int = 20, db_url: str | None = None
+) -> Side:
     ids = [cell_id(k + 1, 1, 1) for k in range(cells)]
     return Side(
         name=name,
@@ -132,6 +137,7 @@ def floor_side(name: str, url: str, pid: int, *, cells: int = 20) -> Side:
         cells=[(c, {"cell": c}) for c in ids],
         letters=("O", "D"),
         extract=floor_marks,
+        db_url=db_url,
     )
 
 
