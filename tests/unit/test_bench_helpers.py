@@ -12,6 +12,7 @@ from backend.boards.cell_html import row_cells
 from backend.domain.frameworks import ODCI
 from bench import wrk
 from bench.procstat import parse_rss_kb, parse_stat
+from bench.report import rows
 from bench.sse import (
     MARK_WIDTH,
     PLACEHOLDER,
@@ -181,3 +182,79 @@ def test_wrk_script_and_output():
     assert (got["p50_ms"], got["p99_ms"]) == (12.5, 48.0)
     with pytest.raises(ValueError):
         wrk.parse("Running 2s test\nRequests/sec: 10\n")
+
+
+def _results(lock_p99_200: float) -> dict:
+    series = [
+        {"screens": s, "cpu_ms_per_edit": c, "put": {"p50_ms": 1.0, "p99_ms": 2.0}}
+        for s, c in ((0, 4.0), (200, 10.0))
+    ]
+    floor_series = [
+        {"screens": s, "cpu_ms_per_edit": c, "put": {"p50_ms": 0.5, "p99_ms": 1.0}}
+        for s, c in ((0, 1.0), (200, 7.0))
+    ]
+    cpu = {"fixed_ms": 4.0, "per_screen_us": 30.0, "series": series}
+    floor_cpu = {"fixed_ms": 1.0, "per_screen_us": 30.0, "series": floor_series}
+    wrk_run = {"per_second": 100.0, "errors": 0, "p99_ms": 10.0}
+    prop = {"p50_ms": 5.0, "p99_ms": 10.0}
+    page = {"median_ms": 10.0}
+    return {
+        "screens": [200, 1000],
+        "cpu": {
+            "lockstep_sqlite": cpu,
+            "floor_sqlite": floor_cpu,
+            "lockstep_pg": cpu,
+            "floor_pg": floor_cpu,
+        },
+        "throughput": {
+            "floor_get": {**wrk_run, "per_second": 1000.0},
+            "lockstep_sqlite": {**wrk_run, "per_second": 60.0},
+            "floor_sqlite": wrk_run,
+            "lockstep_pg": {**wrk_run, "per_second": 40.0},
+            "floor_pg": wrk_run,
+        },
+        "contention": {
+            k: {"contended": {"p99_ms": 40.0}, "alone": {"p99_ms": 10.0}}
+            for k in ("lockstep_sqlite", "floor_sqlite", "lockstep_pg", "floor_pg")
+        },
+        "propagation": {
+            "lockstep_sqlite_200": {**prop, "p99_ms": lock_p99_200},
+            "floor_sqlite_200": prop,
+            "lockstep_sqlite_1000": {**prop, "p99_ms": 16.0},
+            "floor_sqlite_1000": prop,
+        },
+        "memory": {
+            "lockstep": {"connections": 1000, "kb_per_connection": 40.0},
+            "floor": {"kb_per_connection": 32.0},
+        },
+        "render": {
+            "big_board_size": "200×6×8",
+            "bare_jinja_big_table": page,
+            "big_board_page": page,
+            "big_board_page_after_edit": {"median_ms": 25.0},
+            "seeded_board_page_after_edit": page,
+            "bare_jinja_seeded_table": page,
+        },
+        "event": {"lockstep": {"bytes": 10, "lines": 2}, "floor": {"bytes": 10, "lines": 2}},
+    }
+
+
+def test_report_sets_each_figure_against_its_target():
+    by_name = {row.measure: row for row in rows(_results(lock_p99_200=13.0))}
+    cpu = by_name["server CPU per edit, fixed, SQLite"]
+    assert (cpu.ratio, cpu.target, cpu.result) == (4.0, "≤ 2×", "missed")
+    edits = by_name["edits/s, one process, SQLite (errors)"]
+    assert (edits.ratio, edits.result) == (0.6, "met")
+    assert by_name["edits/s, one process, PostgreSQL (errors)"].result == "missed"
+    p200 = by_name["propagation p50 / p99, 200 screens of one board, SQLite"]
+    assert (p200.ratio, p200.target, p200.result) == (1.3, "≤ 1.3×", "met")
+    p1000 = by_name["propagation p50 / p99, 1000 screens of one board, SQLite"]
+    assert (p1000.target, p1000.result) == ("≤ 1.5×", "missed")
+    writers = by_name["PUT p99, 20 writers on one cell / alone, SQLite (ratio: Lockstep's)"]
+    assert (writers.ratio, writers.result) == (4.0, "met")
+    memory = by_name["memory per idle live connection (1000, fresh process)"]
+    assert (memory.ratio, memory.result) == (1.25, "met")
+    page = by_name["200×6×8 board page, first view after an edit (floor: bare Jinja table)"]
+    assert (page.ratio, page.result) == (2.5, "missed")
+    slower = {row.measure: row for row in rows(_results(lock_p99_200=13.1))}
+    assert slower["propagation p50 / p99, 200 screens of one board, SQLite"].result == "missed"
