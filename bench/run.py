@@ -145,6 +145,12 @@ def main() -> None:
         f"Python {platform.python_version()}",
         "quick": q,
         "screens": screens,
+        "method": {
+            "wrk": f"1 thread, 50 connections, {seconds} s a figure; 20 vs 1 on one cell",
+            "propagation": f"{edits} timed edits 50 ms apart after 3 untimed ones",
+            "cpu": f"screens {cpu_screens}; edits back to back: Lockstep {cpu_edits[0]}, "
+            f"floor {cpu_edits[1]}",
+        },
     }
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         tmpd = Path(tmp)
