@@ -6,23 +6,23 @@ import os
 import random
 import statistics
 import time
+from typing import Any
 
 import httpx
+from sqlmodel import Session
+
+from backend.boards.models import Cell
+from backend.boards.queries import load_matrix
+from backend.boards.service import ActivitySpec, create_board
+from backend.config import get_settings
+from backend.db import get_engine
 
 
 def big_board(database_url: str, activities: int, phases: int, functions: int) -> tuple[int, str]:
     """A board of the given size with about two thirds of its cells set, made directly."""
     os.environ["DATABASE_URL"] = database_url
-    from backend.config import get_settings
-    from backend.db import get_engine
-
     get_settings.cache_clear()
     get_engine.cache_clear()
-    from sqlmodel import Session
-
-    from backend.boards.models import Cell
-    from backend.boards.service import ActivitySpec, create_board
-
     with Session(get_engine()) as s:
         board = create_board(
             s,
@@ -31,10 +31,9 @@ def big_board(database_url: str, activities: int, phases: int, functions: int) -
             functions=[f"F{i}" for i in range(functions)],
             activities=[ActivitySpec(f"Activity {i}", "x" * 60) for i in range(activities)],
         )
-        from backend.boards.queries import load_matrix
-
         v = load_matrix(s, board)
         rnd = random.Random(7)
+        assert board.id is not None
         for a in v.activities:
             for p in v.phases:
                 for f in v.functions:
@@ -42,9 +41,9 @@ def big_board(database_url: str, activities: int, phases: int, functions: int) -
                         s.add(
                             Cell(
                                 board_id=board.id,
-                                activity_id=a.id,
-                                phase_id=p.id,
-                                function_id=f.id,
+                                activity_id=a.id or 0,
+                                phase_id=p.id or 0,
+                                function_id=f.id or 0,
                                 slots=rnd.choice(["O", "D", "C", "I", "OD"]),
                             )
                         )
@@ -72,12 +71,16 @@ def publish_twice(base: str, board_id: int, token: str, changes: int) -> str:
             ).raise_for_status()
         v = http.post(f"/api/boards/{board_id}/versions", json={"label": "after"})
         v.raise_for_status()
-        return v.json()["viewer_url"].split("/v/")[1].split("/")[0]
+        return str(v.json()["viewer_url"].split("/v/")[1].split("/")[0])
 
 
 async def timed_get(
-    base: str, path: str, n: int, headers: dict | None = None, edit: tuple | None = None
-) -> dict:
+    base: str,
+    path: str,
+    n: int,
+    headers: dict[str, str] | None = None,
+    edit: tuple[int, str] | None = None,
+) -> dict[str, Any]:
     """Median time of ``n`` GETs; with ``edit`` (board id, token), each follows a cell edit
     (not timed), so that nothing rendered before can be reused."""
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
