@@ -7,6 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
@@ -31,6 +32,7 @@ from backend.limits import BodyLimit, board_limiter
 from backend.live import broker as broker_module
 from backend.live import views as live_views
 from backend.live.hub import Hub
+from backend.live.stream import close_on_shutdown
 from backend.observability import install as install_observability
 from backend.participants import views as participants_views
 from backend.validation import excerpt, printable
@@ -103,10 +105,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     broker_module.set_broker(broker)
     app.state.hub = hub
     tune_gc()
+    closer = asyncio.create_task(close_on_shutdown())
     log.info("started (live updates: %s)", settings.broker_kind)
     try:
         yield
     finally:
+        closer.cancel()
         if heartbeat is not None:
             heartbeat.cancel()
         hub.publish_presence = None
@@ -308,7 +312,22 @@ def create_app() -> FastAPI:
     app.include_router(fixes_api.router)
     app.include_router(boards_api.router)
     install_observability(app)  # logs, request ids, /metrics; outermost middleware
+    describe_live_stream(app)
     return app
+
+
+def describe_live_stream(app: FastAPI) -> None:
+    """Add the live stream (a plain Starlette route) to the generated OpenAPI."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema["paths"][live_views.PATH] = live_views.OPENAPI
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 app = create_app()

@@ -40,24 +40,63 @@ DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
 log = logging.getLogger(__name__)
 
 
-@dataclass(eq=False)
+class Mailbox:
+    """A bounded queue of one reader, smaller than ``asyncio.Queue`` (which keeps four
+    deques: a kilobyte or so each, times every open screen)."""
+
+    __slots__ = ("_items", "_waiter", "maxsize")
+
+    def __init__(self, maxsize: int) -> None:
+        self._items: list[LiveEvent] = []
+        self._waiter: asyncio.Future[None] | None = None
+        self.maxsize = maxsize
+
+    def put_nowait(self, event: LiveEvent) -> None:
+        if len(self._items) >= self.maxsize:
+            raise asyncio.QueueFull
+        self._items.append(event)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def get_nowait(self) -> LiveEvent:
+        if not self._items:
+            raise asyncio.QueueEmpty
+        return self._items.pop(0)
+
+    async def get(self) -> LiveEvent:
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+
+@dataclass(eq=False, slots=True)
 class Subscription:
     board_id: int
-    queue: asyncio.Queue[LiveEvent]
+    queue: Mailbox
     participant_id: int | None = None
     overflowed: bool = False
 
     def offer(self, event: LiveEvent) -> None:
-        if self.overflowed and event.name == PRESENCE:
-            return
         if self.overflowed:
             return
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:
             self.overflowed = True
-            while not self.queue.empty():
-                self.queue.get_nowait()
+            self.queue.clear()
             self.queue.put_nowait(LiveEvent(event.seq, REFRESH, ""))
 
 
@@ -112,7 +151,7 @@ class Hub:
             await channel.ready.wait()
             if self._channels.get(board_id) is not channel:
                 return await self.subscribe(board_id, participant_id)  # its first read failed
-        sub = Subscription(board_id, asyncio.Queue(self._queue_size), participant_id)
+        sub = Subscription(board_id, Mailbox(self._queue_size), participant_id)
         channel.subscribers.add(sub)
         LIVE_CONNECTIONS.inc()
         if participant_id is not None:
