@@ -106,11 +106,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.hub = hub
     tune_gc()
     closer = asyncio.create_task(close_on_shutdown())
+    pinger = asyncio.create_task(hub.keep_alive(settings.sse_ping_seconds))
     log.info("started (live updates: %s)", settings.broker_kind)
     try:
         yield
     finally:
         closer.cancel()
+        pinger.cancel()
         if heartbeat is not None:
             heartbeat.cancel()
         hub.publish_presence = None

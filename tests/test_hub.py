@@ -11,6 +11,7 @@ from sqlmodel import Session
 from backend.db import get_engine
 from backend.live import hub as hub_module
 from backend.live.hub import Hub
+from backend.live.render import PING
 from tests.helpers import make_board, set_cell
 
 
@@ -64,3 +65,20 @@ def test_the_database_away_sends_no_refresh_and_the_change_arrives_after(client,
         return [(event.name, event.seq)]
 
     assert asyncio.run(main()) == [("change", board.data["seq"] + 1)]
+
+
+def test_every_screen_gets_a_keep_alive_and_they_do_not_pile_up():
+    async def main() -> tuple[list[str], int]:
+        hub = Hub(lambda: None)  # type: ignore[arg-type, return-value]
+        hub._current_seq = lambda board_id: 0  # type: ignore[method-assign]
+        quiet = await hub.subscribe(1)
+        pinger = asyncio.create_task(hub.keep_alive(0.02))
+        first = await asyncio.wait_for(quiet.queue.get(), 2)
+        await asyncio.sleep(0.2)  # about ten rounds while nobody reads
+        pinger.cancel()
+        waiting = quiet.queue.qsize()
+        hub.unsubscribe(quiet)
+        return [first.name], waiting
+
+    names, waiting = asyncio.run(main())
+    assert names == [PING] and waiting == 1

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from backend.boards.models import Board
 from backend.changes.service import changes_after
-from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_changes
+from backend.live.render import GONE, PING, PRESENCE, REFRESH, LiveEvent, render_changes
 from backend.observability.metrics import EVENTS_FANNED_OUT, LIVE_CONNECTIONS
 from backend.workshop.screen import Screen
 
@@ -225,6 +225,17 @@ class Hub:
         else:
             seen.pop(worker, None)
         self._tell_screens(board_id)
+
+    async def keep_alive(self, every: float) -> None:
+        """Runs while the app does: a keep-alive for every screen every ``every`` seconds
+        (one timer for the process, not one per screen and event)."""
+        while True:
+            await asyncio.sleep(every)
+            ping = LiveEvent(0, PING, "")
+            for channel in list(self._channels.values()):
+                for sub in list(channel.subscribers):
+                    if sub.queue.empty():  # one waiting is enough
+                        sub.offer(ping)
 
     async def presence_heartbeat(self) -> None:
         """Runs while the app does: repeat this process's presence, forget silent ones."""

@@ -19,6 +19,7 @@ from backend.workshop.screen import Screen, load_screen
 from backend.workshop.screen_update import CELL_EDIT, advance
 
 CHANGE, REFRESH, GONE, PRESENCE = "change", "refresh", "gone", "presence"
+PING = "ping"  # not sent as an event: the stream writes a keep-alive comment
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ event (reload the board) whose id is the board's current sequence.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 
@@ -23,7 +22,7 @@ from backend.changes.service import changes_after
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.live.hub import Hub
-from backend.live.render import GONE, PRESENCE, REFRESH, LiveEvent, render_changes
+from backend.live.render import GONE, PING, PRESENCE, REFRESH, LiveEvent, render_changes
 from backend.live.stream import LiveStream
 from backend.observability.metrics import SEND_DELAY
 from backend.openapi import ERROR_TEXT
@@ -105,10 +104,8 @@ async def board_events(request: Request) -> LiveStream:
                 cursor = max(cursor, event.seq)
             yield hub.presence(board_id).encoded()
             while True:
-                try:
-                    async with asyncio.timeout(settings.sse_ping_seconds):
-                        event = await sub.queue.get()
-                except TimeoutError:
+                event = await sub.queue.get()
+                if event.name == PING:
                     yield None  # a keep-alive comment
                     continue
                 if event.name == PRESENCE:
