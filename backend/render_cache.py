@@ -17,7 +17,7 @@ MAX_ENTRIES = 32
 
 _entries: OrderedDict[Hashable, str] = OrderedDict()
 _lock = threading.Lock()
-stats = {"hits": 0, "misses": 0}
+stats = {"hits": 0, "misses": 0, "rows_reused": 0}
 
 
 def cached(key: Hashable, render: Callable[[], str]) -> str:
@@ -68,8 +68,31 @@ def cached_screen(
     return screen
 
 
+ROWS_MAX = 5000  # rendered matrix rows (a few kilobytes each)
+_rows: OrderedDict[Hashable, tuple[int, str]] = OrderedDict()
+
+
+def cached_row(key: Hashable, seq: int, changed: int, render: Callable[[], str]) -> str:
+    """One rendered matrix row, reused while nothing in it changed: ``key`` names the row
+    in one generation of a board's screens, ``changed`` is the sequence of the row's last
+    edit (-1: none), ``seq`` the sequence being rendered."""
+    with _lock:
+        hit = _rows.get(key)
+        if hit is not None and hit[0] >= changed:
+            _rows.move_to_end(key)
+            stats["rows_reused"] += 1
+            return hit[1]
+    html = render()
+    with _lock:
+        _rows[key] = (seq, html)
+        while len(_rows) > ROWS_MAX:
+            _rows.popitem(last=False)
+    return html
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()
         _screens.clear()
         _newest.clear()
+        _rows.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from backend import render_cache
 from backend.boards import views
 from backend.boards.models import Board as BoardRow
 from backend.changes.service import change_data, changes_after
@@ -112,6 +113,13 @@ def test_the_page_after_cell_edits_is_the_last_one_moved_forward(client, monkeyp
     assert f'{cell} data-letters="OD"' in page
     assert "2 Owners" in page  # the rule finding the edits made
     assert reads == []  # moved forward, not read again
+    # Only the edited row is rendered again; the other is reused as it was.
+    reused = render_cache.stats["rows_reused"]
+    set_cell(client, board, tok, "Positioning", "Grow", "PM", "I")
+    page = client.get(f"/f/{tok}").text
+    assert render_cache.stats["rows_reused"] == reused + 1
+    cell = f'id="c-{board.activity("Positioning")}-{board.phase("Grow")}-{board.function("PM")}"'
+    assert f'{cell} data-letters="I"' in page
     client.patch(
         f"/api/boards/{board.id}",
         headers={"Authorization": f"Bearer {tok}"},

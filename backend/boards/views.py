@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from backend import render_cache
 from backend.boards import service
-from backend.boards.models import Board
+from backend.boards.models import Activity, Board
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
 from backend.catalogue.loader import load_catalogue
 from backend.changes.service import cell_edits
@@ -52,11 +52,24 @@ def matrix_html(screen: Screen, access: Access) -> Markup:
     board = screen.v.board
     own = access.participant.id if access.participant and board.mode == rounds.WORKSHOP else None
     key = ("matrix", board.id, board.facilitator_token, screen.v.seq, access.role, own)
+    row_template = templates.get_template("_row_partial.html")
+
+    def row_html(a: Activity) -> Markup:
+        # Rows no cell edit touched since they were rendered (same generation) are reused.
+        return Markup(
+            render_cache.cached_row(
+                ("row", screen.generation, access.role, own, a.id),
+                screen.v.seq,
+                screen.touched.get(a.id or 0, -1),
+                lambda: row_template.render(v=screen.v, s=screen, access=access, a=a),
+            )
+        )
+
     return Markup(
         render_cache.cached(
             key,
             lambda: templates.get_template("_matrix_partial.html").render(
-                v=screen.v, s=screen, access=access
+                v=screen.v, s=screen, access=access, row_html=row_html
             ),
         )
     )

@@ -7,8 +7,9 @@ broadcast at all).
 
 from __future__ import annotations
 
+import itertools
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from markupsafe import Markup
@@ -31,6 +32,8 @@ from backend.workshop.publishing import default_label
 from backend.workshop.queries import WorkshopView, load_workshop
 from backend.workshop.snapshot import settled_pairs
 
+_generations = itertools.count(1)
+
 
 @dataclass
 class Screen:
@@ -40,6 +43,11 @@ class Screen:
     own_view: bool = False  # a participant proposing: ``v`` holds their proposals and checks
     since: tuple[str, Comparison] | None = None  # (last version's label, what changed since)
     review_label: str = ""  # in a review: the default label of the version it will publish
+    # A screen read from the database starts a generation; one moved forward by cell edits
+    # (screen_update) keeps it and notes which activities changed at which sequence, so
+    # what was rendered of the other rows can be reused (render_cache.cached_row).
+    generation: int = field(default_factory=lambda: next(_generations))
+    touched: dict[int, int] = field(default_factory=dict)  # activity id -> last edit's seq
 
     @cached_property
     def function_ids(self) -> list[int]:

@@ -39,7 +39,8 @@ def advance(screen: Screen, edits: Sequence[tuple[int, Mapping[str, Any]]]) -> S
     cells = dict(view.cells)
     agreed = screen.w.agreed
     touched = set()
-    for _, data in edits:
+    rows = dict(screen.touched)
+    for seq, data in edits:
         a, p, f = data["activity_id"], data["phase_id"], data["function_id"]
         if a not in activities or p not in phase_ids or f not in functions:
             return None
@@ -50,6 +51,7 @@ def advance(screen: Screen, edits: Sequence[tuple[int, Mapping[str, Any]]]) -> S
         if data.get("agreed") and (a, p) not in agreed:
             agreed = agreed | {(a, p)}
         touched.add(p)
+        rows[a] = seq
     check = recheck_phases(
         view.check,
         view.framework,
@@ -68,4 +70,6 @@ def advance(screen: Screen, edits: Sequence[tuple[int, Mapping[str, Any]]]) -> S
         own_view=False,
         since=None,
         review_label=screen.review_label,
+        generation=screen.generation,
+        touched=rows,
     )
