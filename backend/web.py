@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from backend.boards.cell_html import row_cells, status_cell
+from backend.boards.findings_html import finding_items
 from backend.catalogue.loader import source_titles
 from backend.config import ROOT, get_settings
 from backend.domain.frameworks import SLOTS
@@ -36,6 +37,7 @@ def epoch_ms(moment: datetime) -> int:
 templates.env.globals["epoch_ms"] = epoch_ms
 templates.env.globals["row_cells"] = row_cells
 templates.env.globals["status_cell"] = status_cell
+templates.env.globals["finding_items"] = finding_items
 
 
 def is_htmx(request: Request) -> bool:
