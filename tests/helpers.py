@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,3 +88,23 @@ def letters_of(data: dict[str, Any]) -> dict[tuple[int, int, int], str]:
 def text_of(page: str) -> str:
     """A page's text as a reader sees it: tags dropped, entities read, spaces folded."""
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def run_in_thread(coro: Any) -> Any:
+    """asyncio.run on a thread of its own (a browser test may have left an event loop
+    running on this one); returns the result or raises what it raised."""
+    out: list[Any] = []
+    errors: list[BaseException] = []
+
+    def main() -> None:
+        try:
+            out.append(asyncio.run(coro))
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    worker = threading.Thread(target=main)
+    worker.start()
+    worker.join()
+    if errors:
+        raise errors[0]
+    return out[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 
 from sqlalchemy.exc import OperationalError
@@ -13,27 +12,7 @@ from backend.db import get_engine
 from backend.live import hub as hub_module
 from backend.live.hub import Hub
 from backend.live.render import PING
-from tests.helpers import make_board, set_cell
-
-
-def run(coro):  # type: ignore[no-untyped-def]
-    """asyncio.run on a thread of its own: a browser test may have left a running event loop
-    on this one."""
-    out: list = []
-    errors: list[BaseException] = []
-
-    def main() -> None:
-        try:
-            out.append(asyncio.run(coro))
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            errors.append(exc)
-
-    worker = threading.Thread(target=main)
-    worker.start()
-    worker.join()
-    if errors:
-        raise errors[0]
-    return out[0]
+from tests.helpers import make_board, run_in_thread, set_cell
 
 
 def test_a_change_announced_while_the_first_screen_subscribes_is_delivered(client):
@@ -59,7 +38,7 @@ def test_a_change_announced_while_the_first_screen_subscribes_is_delivered(clien
         hub.unsubscribe(sub)
         return [event.seq]
 
-    assert run(main()) == [board.data["seq"] + 1]
+    assert run_in_thread(main()) == [board.data["seq"] + 1]
 
 
 def test_the_database_away_sends_no_refresh_and_the_change_arrives_after(client, monkeypatch):
@@ -85,7 +64,7 @@ def test_the_database_away_sends_no_refresh_and_the_change_arrives_after(client,
         hub.unsubscribe(sub)
         return [(event.name, event.seq)]
 
-    assert run(main()) == [("change", board.data["seq"] + 1)]
+    assert run_in_thread(main()) == [("change", board.data["seq"] + 1)]
 
 
 def test_every_screen_gets_a_keep_alive_and_they_do_not_pile_up():
@@ -101,5 +80,5 @@ def test_every_screen_gets_a_keep_alive_and_they_do_not_pile_up():
         hub.unsubscribe(quiet)
         return [first.name], waiting
 
-    names, waiting = run(main())
+    names, waiting = run_in_thread(main())
     assert names == [PING] and waiting == 1

@@ -5,27 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 
 from backend.live import stream as live_stream
 from backend.live.stream import PING, LiveStream
-
-
-def run(coro) -> None:  # type: ignore[no-untyped-def]
-    """On a thread of its own: a browser test may have left an event loop on this one."""
-    errors: list[BaseException] = []
-
-    def main() -> None:
-        try:
-            asyncio.run(coro)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    worker = threading.Thread(target=main)
-    worker.start()
-    worker.join()
-    if errors:
-        raise errors[0]
+from tests.helpers import run_in_thread
 
 
 class Browser:
@@ -63,7 +46,7 @@ def test_events_and_keep_alives_go_out_in_order_and_the_stream_ends_with_them():
         )
         assert browser.sent[-1] == {"type": "http.response.body", "body": b"", "more_body": False}
 
-    run(main())
+    run_in_thread(main())
 
 
 def test_the_browser_leaving_ends_the_stream_and_runs_its_cleanup():
@@ -88,7 +71,7 @@ def test_the_browser_leaving_ends_the_stream_and_runs_its_cleanup():
         assert cleaned.is_set() and b"never" not in browser.body
         assert task.exception() is None and not task.cancelled()
 
-    run(main())
+    run_in_thread(main())
 
 
 def test_close_all_ends_every_open_stream_when_the_server_stops():
@@ -110,7 +93,7 @@ def test_close_all_ends_every_open_stream_when_the_server_stops():
         assert all(b.sent[-1]["more_body"] is False for b in browsers)  # ended properly
         live_stream._stopping.clear()
 
-    run(main())
+    run_in_thread(main())
 
 
 def test_cancelled_for_another_reason_it_stays_cancelled():
@@ -129,4 +112,4 @@ def test_cancelled_for_another_reason_it_stays_cancelled():
             await task
         assert task.cancelled()
 
-    run(main())
+    run_in_thread(main())
