@@ -298,6 +298,7 @@ def create_app() -> FastAPI:
             status, code = "ok", 200
         return JSONResponse({"status": status, **checks}, status_code=code)
 
+    app.include_router(boards_api.edit_router)  # first: matched on every click in the room
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(history_views.router)  # before /v/{token}/{number}
     app.include_router(card_views.router)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import delete as sa_delete
-from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from backend.boards.lookup import cell_target, owned, parse_letters
@@ -17,7 +17,6 @@ from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, ut
 from backend.boards.queries import ordered
 from backend.catalogue.loader import load_catalogue
 from backend.changes import service as changes
-from backend.changes.models import Change
 from backend.changes.service import SYSTEM, Actor
 from backend.domain.frameworks import DEFAULT_FRAMEWORK, get_framework
 from backend.errors import Conflict, Invalid, NotFound
@@ -75,7 +74,7 @@ def create_board(
     cells: dict[tuple[str, str, str], str] | None = None,
     mode: str = "free",
     parent_version_id: int | None = None,
-    also: tuple[Change, dict[str, object]] | None = None,
+    also: tuple[changes.NewChange, dict[str, object]] | None = None,
 ) -> Board:
     """A new board, in one transaction. ``cells`` (for imports) maps (activity, phase,
     function) names to slot codes. ``also``: another board's change committed with it."""
@@ -208,6 +207,29 @@ def set_cell(
     return change.seq
 
 
+# Built once (write_cells runs on every edit; building a statement costs more than running it).
+CELLS_OF = select(CELLS.c.function_id, CELLS.c.slots).where(
+    CELLS.c.activity_id == bindparam("a"), CELLS.c.phase_id == bindparam("p")
+)
+ADD_CELL = insert(CELLS).values(
+    board_id=bindparam("board"),
+    activity_id=bindparam("a"),
+    phase_id=bindparam("p"),
+    function_id=bindparam("f"),
+    slots=bindparam("slots"),
+    updated_at=bindparam("at"),
+)
+SET_CELL = (
+    update(CELLS)
+    .where(
+        CELLS.c.activity_id == bindparam("a"),
+        CELLS.c.phase_id == bindparam("p"),
+        CELLS.c.function_id == bindparam("f"),
+    )
+    .values(slots=bindparam("slots"), updated_at=bindparam("at"))
+)
+
+
 def write_cells(
     session: Session, board_id: int, activity_id: int, phase_id: int, values: dict[int, str]
 ) -> dict[int, str]:
@@ -215,40 +237,18 @@ def write_cells(
     clears), the one place a cell is written; returns each one's slots before. Plain SQL:
     this runs on every edit, and a cell is three ids and its letters."""
     conn = session.connection()
-    existing = dict(
-        conn.execute(
-            select(CELLS.c.function_id, CELLS.c.slots).where(
-                CELLS.c.activity_id == activity_id, CELLS.c.phase_id == phase_id
-            )
-        ).all()
-    )
+    existing = dict(conn.execute(CELLS_OF, {"a": activity_id, "p": phase_id}).all())
     before = {}
     now = utcnow()
     for function_id, slots in values.items():
         had = existing.get(function_id)
         before[function_id] = had or ""
+        key = {"a": activity_id, "p": phase_id, "f": function_id, "slots": slots, "at": now}
         if had is None:
             if slots:
-                conn.execute(
-                    insert(CELLS).values(
-                        board_id=board_id,
-                        activity_id=activity_id,
-                        phase_id=phase_id,
-                        function_id=function_id,
-                        slots=slots,
-                        updated_at=now,
-                    )
-                )
+                conn.execute(ADD_CELL, {**key, "board": board_id})
         elif had != slots:
-            conn.execute(
-                update(CELLS)
-                .where(
-                    CELLS.c.activity_id == activity_id,
-                    CELLS.c.phase_id == phase_id,
-                    CELLS.c.function_id == function_id,
-                )
-                .values(slots=slots, updated_at=now)
-            )
+            conn.execute(SET_CELL, key)
     return before
 
 

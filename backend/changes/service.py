@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, update
+from sqlalchemy import bindparam, event, insert, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from backend.boards.models import Board
+from backend.boards.models import Board, utcnow
 from backend.changes.models import Change
 from backend.errors import Conflict, NotFound
 from backend.live import broker
@@ -44,9 +45,32 @@ MODE_REFUSALS = {
 }
 
 
+@dataclass
+class NewChange:
+    """A change being made: its row is written by ``commit``, in the same transaction."""
+
+    board_id: int
+    seq: int
+    kind: str
+    actor: str
+    actor_role: str
+    created_at: datetime = field(default_factory=utcnow)
+    data: str = "{}"
+
+
+# Built once: these run on every edit, and building a statement costs more than running it.
+NEXT_SEQ = (
+    update(BOARDS)
+    .where(BOARDS.c.id == bindparam("board"))
+    .values(last_seq=BOARDS.c.last_seq + 1)
+    .returning(BOARDS.c.last_seq, BOARDS.c.mode)
+)
+ADD_CHANGE = insert(CHANGES)
+
+
 def start(
     session: Session, *, board_id: int, kind: str, actor: Actor, mode: str | None = None
-) -> Change:
+) -> NewChange:
     """Take the board's write lock and its next sequence number.
 
     With ``mode``, also refuse (409) unless the board is in that mode right now; the check
@@ -56,25 +80,13 @@ def start(
     # loaded in the session keeps its old ``last_seq``; read it fresh after this if needed.)
     conn = session.connection()
     _one_writer_at_a_time(session, conn.dialect.name)
-    row = conn.execute(
-        update(BOARDS)
-        .where(BOARDS.c.id == board_id)
-        .values(last_seq=BOARDS.c.last_seq + 1)
-        .returning(BOARDS.c.last_seq, BOARDS.c.mode)
-    ).first()
+    row = conn.execute(NEXT_SEQ, {"board": board_id}).first()
     if row is None:
         raise NotFound("This board no longer exists")
     seq, current_mode = row
     if mode is not None and current_mode != mode:
         raise Conflict(MODE_REFUSALS[mode])
-    change = Change(
-        board_id=board_id,
-        seq=seq,
-        kind=kind,
-        actor=actor.name,
-        actor_role=actor.role,
-    )
-    return change
+    return NewChange(board_id, seq, kind, actor.name, actor.role)
 
 
 # SQLite has one writer at a time per file. Left to SQLite, writers that find it busy sleep
@@ -85,29 +97,41 @@ _sqlite_writer = threading.Lock()
 WRITER_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout (backend/db.py)
 
 
+class WriterBusy(Exception):
+    """Another request is writing, and this session was made not to wait (``NO_WAIT``)."""
+
+
+NO_WAIT = "no_wait"  # in a session's ``info``: raise WriterBusy instead of waiting
+
+
 def _one_writer_at_a_time(session: Session, dialect: str) -> None:
     if dialect != "sqlite" or session.info.get("writing"):
         return
-    if not session.info.get("writer_listens"):
-        event.listen(session, "after_transaction_end", _writer_done)
-        session.info["writer_listens"] = True
-    if not _sqlite_writer.acquire(timeout=WRITER_WAIT_SECONDS):
+    if session.info.get(NO_WAIT):
+        if not _sqlite_writer.acquire(blocking=False):
+            raise WriterBusy
+    elif not _sqlite_writer.acquire(timeout=WRITER_WAIT_SECONDS):
         # As SQLite itself would answer after its busy timeout: "database is locked" (503).
         raise OperationalError("BEGIN", {}, Exception("database is locked"))
     session.info["writing"] = True
 
 
+@event.listens_for(Session, "after_transaction_end")
 def _writer_done(session: Session, transaction: Any) -> None:
     if transaction.parent is None and session.info.pop("writing", False):
         _sqlite_writer.release()
 
 
 def commit(
-    session: Session, change: Change, data: dict[str, Any], *more: tuple[Change, dict[str, Any]]
+    session: Session,
+    change: NewChange,
+    data: dict[str, Any],
+    *more: tuple[NewChange, dict[str, Any]],
 ) -> None:
     """Add the change row(s) with their data, commit, then announce each board's newest
     sequence (``more`` may hold changes of another board, started in this transaction)."""
     newest: dict[int, int] = {}
+    notes: dict[int, list[broker.Note]] = {}
     rows = []
     for ch, d in ((change, data), *more):
         ch.data = json.dumps(d, separators=(",", ":"))
@@ -123,13 +147,16 @@ def commit(
             }
         )
         newest[ch.board_id] = max(newest.get(ch.board_id, 0), ch.seq)
+        notes.setdefault(ch.board_id, []).append(
+            broker.Note(ch.seq, ch.kind, ch.data, ch.created_at)
+        )
     session.flush()  # what the service changed through the ORM goes first, as before
-    session.connection().execute(insert(CHANGES), rows)
+    session.connection().execute(ADD_CHANGE, rows)
     for board_id, seq in newest.items():
-        broker.before_commit(session, board_id, seq)
+        broker.before_commit(session, board_id, seq, notes[board_id])
     session.commit()
     for board_id, seq in newest.items():
-        broker.after_commit(board_id, seq)
+        broker.after_commit(board_id, seq, notes[board_id])
     for ch, d in ((change, data), *more):
         count_edit(ch.kind, d)
 
@@ -163,7 +190,7 @@ def cell_edits(
     return [(seq, json.loads(data)) for seq, _, data in rows]
 
 
-def change_data(change: Change) -> dict[str, Any]:
+def change_data(change: Change | broker.Note) -> dict[str, Any]:
     return json.loads(change.data)
 
 

@@ -1,5 +1,9 @@
 """The fan-out seam: a committed change is announced as "board B reached change N", and
-each process's hub hears it. Payloads are ids, never HTML.
+each process's hub hears it. Payloads are ids and the change's own record, never HTML.
+
+A change whose record is small travels with its announcement (a ``Note``), so the hub can
+render a cell edit without reading it back from the change log; anything else, and any
+gap, the hub reads from the log as before.
 
 Two implementations behind one small interface:
 - ``InProcessBroker``: one process (the SQLite default); announced right after commit.
@@ -10,10 +14,34 @@ Two implementations behind one small interface:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
-Listener = Callable[[int, int], None]  # (board_id, seq), called on the event loop
+
+@dataclass(frozen=True)
+class Note:
+    """A committed change's record as announced: what the change log's row holds."""
+
+    seq: int
+    kind: str
+    data: str  # JSON
+    created_at: datetime
+
+    def dumps(self, board_id: int) -> str:
+        at = self.created_at
+        epoch = (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+        return json.dumps([board_id, self.seq, self.kind, self.data, epoch])
+
+    @staticmethod
+    def loads(payload: str) -> tuple[int, Note]:
+        board_id, seq, kind, data, epoch = json.loads(payload)
+        return int(board_id), Note(int(seq), kind, data, datetime.fromtimestamp(epoch, UTC))
+
+
+Listener = Callable[[int, int, Sequence[Note]], None]  # (board, seq, records), on the loop
 Reconnected = Callable[[], None]  # the broker may have missed announcements: re-read
 PresenceListener = Callable[[str], None]  # another process's presence message (see Hub)
 
@@ -26,10 +54,12 @@ class Broker(Protocol):
         presence: PresenceListener | None = None,
     ) -> None: ...
     async def stop(self) -> None: ...
-    def before_commit(self, session: Any, board_id: int, seq: int) -> None:
+    def before_commit(
+        self, session: Any, board_id: int, seq: int, notes: Sequence[Note] = ()
+    ) -> None:
         """Inside the change's transaction (PostgreSQL NOTIFY)."""
 
-    def after_commit(self, board_id: int, seq: int) -> None:
+    def after_commit(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
         """After the change is committed, from any thread."""
 
     @property
@@ -53,14 +83,16 @@ class InProcessBroker:
     async def stop(self) -> None:
         self._loop, self._listener = None, None
 
-    def before_commit(self, session: Any, board_id: int, seq: int) -> None:
+    def before_commit(
+        self, session: Any, board_id: int, seq: int, notes: Sequence[Note] = ()
+    ) -> None:
         return None
 
-    def after_commit(self, board_id: int, seq: int) -> None:
+    def after_commit(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
         loop, listener = self._loop, self._listener
         if loop is None or listener is None or loop.is_closed():
             return  # no live screens in this process (CLI, scripts)
-        loop.call_soon_threadsafe(listener, board_id, seq)
+        loop.call_soon_threadsafe(listener, board_id, seq, notes)
 
     @property
     def healthy(self) -> bool:
@@ -79,11 +111,11 @@ def current() -> Broker | None:
     return _current
 
 
-def before_commit(session: Any, board_id: int, seq: int) -> None:
+def before_commit(session: Any, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
     if _current is not None:
-        _current.before_commit(session, board_id, seq)
+        _current.before_commit(session, board_id, seq, notes)
 
 
-def after_commit(board_id: int, seq: int) -> None:
+def after_commit(board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
     if _current is not None:
-        _current.after_commit(board_id, seq)
+        _current.after_commit(board_id, seq, notes)

@@ -1,9 +1,11 @@
 """Per-process fan-out of live events to the screens connected to this process.
 
-The broker tells the hub "board B reached change N". The hub reads the new
-changes from the change log once, renders each once, and puts the result on
-every local subscriber's bounded queue, in sequence order. A subscriber whose
-queue is full is switched to a full refresh instead of slowing the others.
+The broker tells the hub "board B reached change N", most often with the change's record.
+The hub renders each change once and puts the result on every local subscriber's bounded
+queue, in sequence order. A run of cell edits that came with their records is applied to
+the board's screen held here, with no read at all; anything else (or a gap) is read from
+the change log. A subscriber whose queue is full is switched to a full refresh instead of
+slowing the others.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from anyio import to_thread
@@ -24,7 +26,16 @@ from sqlmodel import Session, select
 
 from backend.boards.models import Board
 from backend.changes.service import changes_after
-from backend.live.render import GONE, PING, PRESENCE, REFRESH, LiveEvent, render_changes
+from backend.live.broker import Note
+from backend.live.render import (
+    GONE,
+    PING,
+    PRESENCE,
+    REFRESH,
+    LiveEvent,
+    render_cell_edits,
+    render_changes,
+)
 from backend.observability.metrics import EVENTS_FANNED_OUT, LIVE_CONNECTIONS
 from backend.workshop.screen import Screen
 
@@ -112,6 +123,8 @@ class Channel:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     heard: int = 0
     screen: Screen | None = None  # the board as of ``last_seq``, to apply cell edits to
+    notes: dict[int, Note] = field(default_factory=dict)  # records announced, by sequence
+    wanted: int = 0  # the newest sequence announced
 
 
 class Hub:
@@ -271,7 +284,7 @@ class Hub:
         return sum(len(c.subscribers) for c in self._channels.values())
 
     # --- notifications from the broker -------------------------------------------
-    def notify(self, board_id: int, seq: int) -> None:
+    def notify(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
         channel = self._channels.get(board_id)
         if channel is None:
             return
@@ -280,6 +293,9 @@ class Hub:
             return
         if seq <= channel.last_seq:
             return
+        channel.wanted = max(channel.wanted, seq)
+        if len(channel.notes) < self._batch:
+            channel.notes.update((n.seq, n) for n in notes if n.seq > channel.last_seq)
         if channel.pumping:
             channel.dirty = True
             return
@@ -297,9 +313,13 @@ class Hub:
         try:
             while True:
                 channel.dirty = False
-                events, channel.screen = await to_thread.run_sync(
-                    self._load, channel.board_id, channel.last_seq, channel.screen
-                )
+                announced = self._announced(channel)
+                if announced is not None:
+                    events, channel.screen = announced
+                else:
+                    events, channel.screen = await to_thread.run_sync(
+                        self._load, channel.board_id, channel.last_seq, channel.screen
+                    )
                 for event in events:
                     if event.name == GONE:
                         for sub in list(channel.subscribers):
@@ -309,7 +329,7 @@ class Hub:
                     EVENTS_FANNED_OUT.inc(len(channel.subscribers))
                     for sub in list(channel.subscribers):
                         sub.offer(event)
-                if len(events) >= self._batch:
+                if len(events) >= self._batch or (events and channel.last_seq < channel.wanted):
                     continue  # more waiting
                 if not channel.dirty:
                     return
@@ -331,6 +351,20 @@ class Hub:
             channel.pumping = False
             if not channel.subscribers:
                 self._channels.pop(channel.board_id, None)
+
+    @staticmethod
+    def _announced(channel: Channel) -> tuple[list[LiveEvent], Screen] | None:
+        """The cell edits announced with their records, next in sequence, applied to the
+        screen held here: no read, no worker thread. None when anything else is next."""
+        run, seq = [], channel.last_seq + 1
+        while seq in channel.notes:
+            run.append(channel.notes.pop(seq))
+            seq += 1
+        for old in [s for s in channel.notes if s < seq]:
+            del channel.notes[old]
+        if channel.screen is None or not run:
+            return None
+        return render_cell_edits(channel.screen, run)
 
     # --- database work (runs in a worker thread) ------------------------------------
     def _current_seq(self, board_id: int) -> int:

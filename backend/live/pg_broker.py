@@ -17,16 +17,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
 from sqlalchemy import text
 
-from backend.live.broker import Listener, PresenceListener, Reconnected
+from backend.live.broker import Listener, Note, PresenceListener, Reconnected
 from backend.observability.metrics import BROKER_RECONNECTS
 
 log = logging.getLogger(__name__)
 CHANNEL = "lockstep"
+NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+MAX_NOTE_BYTES = 4000  # PostgreSQL takes up to 8000; a bigger record is read from the log
 PRESENCE_CHANNEL = "lockstep_presence"
 APPLICATION_NAME = "lockstep-listener"
 PUBLISHER_NAME = "lockstep-presence"
@@ -95,18 +98,33 @@ class PostgresBroker:
                 log.info("presence not sent (%s)", exc)
                 self._publisher = None
 
-    def before_commit(self, session: Any, board_id: int, seq: int) -> None:
-        session.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": CHANNEL, "payload": f"{board_id}:{seq}"},
-        )
+    def before_commit(
+        self, session: Any, board_id: int, seq: int, notes: Sequence[Note] = ()
+    ) -> None:
+        payload = f"{board_id}:{seq}"
+        if len(notes) == 1 and notes[0].seq == seq:  # the record rides along when it is small
+            with_note = notes[0].dumps(board_id)
+            if len(with_note.encode()) <= MAX_NOTE_BYTES:
+                payload = with_note
+        session.execute(NOTIFY, {"channel": CHANNEL, "payload": payload})
 
-    def after_commit(self, board_id: int, seq: int) -> None:
+    def after_commit(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
         return None  # delivered by PostgreSQL at commit, to every process including this one
 
     @property
     def healthy(self) -> bool:
         return self._connected
+
+    @staticmethod
+    def _heard(listener: Listener, payload: str) -> None:
+        if payload.startswith("["):
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                board_id, note = Note.loads(payload)
+                listener(board_id, note.seq, (note,))
+            return
+        board, _, seq = payload.partition(":")
+        with contextlib.suppress(ValueError):
+            listener(int(board), int(seq), ())
 
     async def _run(
         self, listener: Listener, reconnected: Reconnected, ready: asyncio.Event
@@ -133,9 +151,7 @@ class PostgresBroker:
                                 if self._presence is not None:
                                     self._presence(note.payload)
                                 continue
-                            board, _, seq = note.payload.partition(":")
-                            with contextlib.suppress(ValueError):
-                                listener(int(board), int(seq))
+                            self._heard(listener, note.payload)
                         await conn.execute("SELECT 1")  # notices a dead connection between notes
             except asyncio.CancelledError:
                 raise

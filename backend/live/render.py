@@ -6,6 +6,7 @@ an event is harmless and every screen converges on the same matrix.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from backend.boards.models import Board
 from backend.changes.models import Change
 from backend.changes.service import change_data
+from backend.live.broker import Note
 from backend.web import render_fragment
 from backend.workshop.screen import Screen, load_screen
 from backend.workshop.screen_update import CELL_EDIT, advance
@@ -74,7 +76,7 @@ def people_fragments(screen: Screen) -> str:
     )
 
 
-def event_for(screen: Screen, change: Change) -> LiveEvent:
+def event_for(screen: Screen, change: Change | Note) -> LiveEvent:
     """One change as a live event, the same for every screen. Changes whose rendering
     depends on who is looking (rounds, structure, spotlight ...) ask screens to refresh."""
     kind = change.kind
@@ -109,16 +111,30 @@ def event_for(screen: Screen, change: Change) -> LiveEvent:
     return LiveEvent(change.seq, REFRESH, "")
 
 
+def render_cell_edits(
+    before: Screen, changes: Sequence[Change | Note]
+) -> tuple[list[LiveEvent], Screen] | None:
+    """A run of cell edits as live events, applied to ``before`` (this board's screen at an
+    earlier sequence), and the screen after them; None when they are not all cell edits or
+    cannot be applied (``advance``)."""
+    if not changes or any(c.kind != CELL_EDIT for c in changes):
+        return None
+    screen = advance(before, [(c.seq, change_data(c)) for c in changes])
+    if screen is None:
+        return None
+    return [replace(event_for(screen, c), at=_epoch(c)) for c in changes], screen
+
+
 def render_changes(
     session: Session, board_id: int, changes: list[Change], before: Screen | None = None
 ) -> tuple[list[LiveEvent], Screen | None]:
     """Each change as a live event, and the screen they were rendered from. With
     ``before`` (this board's screen at an earlier sequence) a run of cell edits is applied
     to it rather than the board read again."""
-    if before is not None and changes and all(c.kind == CELL_EDIT for c in changes):
-        screen = advance(before, [(c.seq, change_data(c)) for c in changes])
-        if screen is not None:
-            return [replace(event_for(screen, c), at=_epoch(c)) for c in changes], screen
+    if before is not None:
+        done = render_cell_edits(before, changes)
+        if done is not None:
+            return done
     board = session.get(Board, board_id)
     if board is None:
         return [LiveEvent((changes[-1].seq if changes else 0), GONE, "")], None
@@ -129,6 +145,6 @@ def render_changes(
     return [replace(event_for(screen, c), at=_epoch(c)) for c in changes], screen
 
 
-def _epoch(change: Change) -> float:
+def _epoch(change: Change | Note) -> float:
     at = change.created_at
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()

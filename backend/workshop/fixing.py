@@ -17,7 +17,6 @@ from backend.boards.lookup import owned
 from backend.boards.models import Activity
 from backend.boards.service import write_cells
 from backend.changes import service as changes
-from backend.changes.models import Change
 from backend.domain import fixes as fx
 from backend.errors import Conflict, Invalid
 from backend.security import Access
@@ -100,7 +99,7 @@ def apply_fix(session: Session, *, access: Access, fix_id: str, decider: str = "
 
 def _park(
     session: Session,
-    change: Change,
+    change: changes.NewChange,
     board_id: int,
     entry: fx.FindingFixes,
     fix: fx.Fix,

@@ -1,0 +1,211 @@
+"""The edit path: one cell of a free-mode board set by its facilitator or a participant.
+
+This is what runs on every click in the room, so it checks what it needs against what it
+already knows of the board (``Facts``: its mode, framework, tokens and the ids of its
+activities, phases and functions) instead of reading the board again. Those facts are
+valid as of a sequence number of the board's change log; every change to a board bumps
+that sequence, and the edit learns the new one when it takes the board's write lock. When
+something other than cell edits happened in between, the facts are dropped and the edit
+goes the general way (``backend.flows.cells.edit_cell``), which reads everything afresh
+and answers every refusal. Anything but the common case goes that way too: a workshop, a
+token or cell these facts do not know, letters the framework refuses.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from backend.boards.lookup import ACTIVITIES, FUNCTIONS, PHASES
+from backend.boards.models import Board
+from backend.boards.service import write_cells
+from backend.changes import service as changes
+from backend.changes.models import Change
+from backend.changes.service import Actor
+from backend.domain.frameworks import get_framework
+from backend.participants.models import Participant
+from backend.security import FACILITATOR, PARTICIPANT
+from backend.validation import MAX_ID
+
+BOARDS = Board.__table__  # type: ignore[attr-defined]
+CHANGES = Change.__table__  # type: ignore[attr-defined]
+PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
+FREE = "free"
+CELL_EDIT = "cell.set"
+# Changes that leave a board's mode, framework, tokens, participants and parts as they were.
+# (A participant who joins is not in the facts yet: their first edit goes the general way.)
+LEAVE_FACTS = frozenset(
+    {
+        "cell.set",
+        "cells.fixed",
+        "cells.accepted",
+        "comment.added",
+        "participant.joined",
+        "participant.ready",
+        "proposal.set",
+        "rationale.set",
+        "spotlight",
+    }
+)
+REMEMBERED_BOARDS = 256
+
+
+@dataclass
+class Facts:
+    """What an edit checks, as of the board's sequence ``seq``."""
+
+    seq: int
+    mode: str
+    framework: str
+    facilitator_token: str
+    participants: dict[str, tuple[int, str]]  # secret -> (id, name)
+    cells: tuple[frozenset[int], frozenset[int], frozenset[int]]  # activity, phase, function ids
+
+    def actor(self, token: str | None) -> Actor | None:
+        if not token:
+            return None
+        if secrets.compare_digest(token, self.facilitator_token):
+            return Actor("Facilitator", FACILITATOR)
+        person = self.participants.get(token)
+        return Actor(person[1], PARTICIPANT, person[0]) if person else None
+
+    def has_cell(self, activity_id: int, phase_id: int, function_id: int) -> bool:
+        a, p, f = self.cells
+        return activity_id in a and phase_id in p and function_id in f
+
+
+class FactsCache:
+    """The facts of recently edited boards, shared by this process's requests."""
+
+    def __init__(self, size: int = REMEMBERED_BOARDS) -> None:
+        self._boards: OrderedDict[int, Facts] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def get(self, board_id: int) -> Facts | None:
+        with self._lock:
+            facts = self._boards.get(board_id)
+            if facts is not None:
+                self._boards.move_to_end(board_id)
+            return facts
+
+    def put(self, board_id: int, facts: Facts) -> None:
+        with self._lock:
+            self._boards[board_id] = facts
+            self._boards.move_to_end(board_id)
+            while len(self._boards) > self.size:
+                self._boards.popitem(last=False)
+
+    def advanced(self, board_id: int, facts: Facts, seq: int) -> None:
+        """Still true at ``seq``: the edit at ``seq`` found only fact-keeping changes since."""
+        with self._lock:
+            facts.seq = max(facts.seq, seq)
+
+    def drop(self, board_id: int) -> None:
+        with self._lock:
+            self._boards.pop(board_id, None)
+
+
+FACTS = FactsCache()
+
+
+def read_facts(session: Session, board_id: int) -> Facts | None:
+    conn = session.connection()
+    board = conn.execute(
+        select(
+            BOARDS.c.last_seq, BOARDS.c.mode, BOARDS.c.framework, BOARDS.c.facilitator_token
+        ).where(BOARDS.c.id == board_id)
+    ).first()
+    if board is None:
+        return None
+
+    def ids(table: Any) -> frozenset[int]:
+        rows = conn.execute(select(table.c.id).where(table.c.board_id == board_id))
+        return frozenset(rows.scalars())
+
+    people = conn.execute(
+        select(PARTICIPANTS.c.secret, PARTICIPANTS.c.id, PARTICIPANTS.c.name).where(
+            PARTICIPANTS.c.board_id == board_id
+        )
+    )
+    return Facts(
+        seq=board.last_seq,
+        mode=board.mode,
+        framework=board.framework,
+        facilitator_token=board.facilitator_token,
+        participants={secret: (pid, name) for secret, pid, name in people},
+        cells=(ids(ACTIVITIES), ids(PHASES), ids(FUNCTIONS)),
+    )
+
+
+def _only_fact_keeping(session: Session, board_id: int, after: int, before: int) -> bool:
+    """Whether every change of the board after ``after`` and before ``before`` keeps facts."""
+    found = session.connection().execute(
+        select(func.count())
+        .select_from(CHANGES)
+        .where(
+            CHANGES.c.board_id == board_id,
+            CHANGES.c.seq > after,
+            CHANGES.c.seq < before,
+            CHANGES.c.kind.not_in(LEAVE_FACTS),
+        )
+    )
+    return found.scalar_one() == 0
+
+
+def quick_set_cell(
+    session: Session,
+    *,
+    board_id: int,
+    token: str | None,
+    activity_id: int,
+    phase_id: int,
+    function_id: int,
+    letters: str,
+) -> int | None:
+    """Set one cell of a free-mode board; returns the change's sequence, or None when this
+    is not the common case and nothing was written (the general path then takes it)."""
+    if not 0 < board_id <= MAX_ID:
+        return None
+    facts = FACTS.get(board_id)
+    if facts is None:
+        facts = read_facts(session, board_id)
+        session.commit()  # end the read: the write below starts its own transaction
+        if facts is None:
+            return None
+        FACTS.put(board_id, facts)
+    actor = facts.actor(token)
+    if (
+        actor is None
+        or facts.mode != FREE
+        or not facts.has_cell(activity_id, phase_id, function_id)
+    ):
+        return None
+    try:
+        slots = get_framework(facts.framework).to_slots(letters)
+    except ValueError:
+        return None
+    known = facts.seq
+    # No mode check here: a switch to a workshop is a change the sequence shows (below).
+    change = changes.start(session, board_id=board_id, kind=CELL_EDIT, actor=actor)
+    if change.seq > known + 1 and not _only_fact_keeping(session, board_id, known, change.seq):
+        session.rollback()
+        FACTS.drop(board_id)
+        return None
+    before = write_cells(session, board_id, activity_id, phase_id, {function_id: slots})
+    data = {
+        "activity_id": activity_id,
+        "phase_id": phase_id,
+        "function_id": function_id,
+        "slots": slots,
+        "before": before[function_id],
+    }
+    changes.commit(session, change, data)
+    FACTS.advanced(board_id, facts, change.seq)
+    return change.seq
