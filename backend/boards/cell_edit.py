@@ -159,53 +159,67 @@ def _only_fact_keeping(session: Session, board_id: int, after: int, before: int)
     return found.scalar_one() == 0
 
 
-def quick_set_cell(
-    session: Session,
-    *,
-    board_id: int,
-    token: str | None,
-    activity_id: int,
-    phase_id: int,
-    function_id: int,
-    letters: str,
-) -> int | None:
-    """Set one cell of a free-mode board; returns the change's sequence, or None when this
-    is not the common case and nothing was written (the general path then takes it)."""
+@dataclass(frozen=True)
+class CellEdit:
+    """One edit as asked: who (their link token), which cell, what letters."""
+
+    token: str | None
+    activity_id: int
+    phase_id: int
+    function_id: int
+    letters: str
+
+
+def quick_set_cells(session: Session, *, board_id: int, edits: list[CellEdit]) -> list[int | None]:
+    """Set cells of a free-mode board, all in one transaction and each its own change;
+    returns each one's sequence, or None for one that is not the common case and was not
+    written (the general path then takes it). Edits that arrive together are written
+    together: one transaction and one announcement for all of them."""
+    results: list[int | None] = [None] * len(edits)
     if not 0 < board_id <= MAX_ID:
-        return None
+        return results
     facts = FACTS.get(board_id)
     if facts is None:
         facts = read_facts(session, board_id)
         session.commit()  # end the read: the write below starts its own transaction
         if facts is None:
-            return None
+            return results
         FACTS.put(board_id, facts)
-    actor = facts.actor(token)
-    if (
-        actor is None
-        or facts.mode != FREE
-        or not facts.has_cell(activity_id, phase_id, function_id)
-    ):
-        return None
-    try:
-        slots = get_framework(facts.framework).to_slots(letters)
-    except ValueError:
-        return None
+    if facts.mode != FREE:
+        return results
+    framework = get_framework(facts.framework)
+    ready: list[tuple[int, Actor, CellEdit, str]] = []
+    for i, edit in enumerate(edits):
+        actor = facts.actor(edit.token)
+        if actor is None or not facts.has_cell(edit.activity_id, edit.phase_id, edit.function_id):
+            continue
+        try:
+            ready.append((i, actor, edit, framework.to_slots(edit.letters)))
+        except ValueError:
+            continue
+    if not ready:
+        return results
     known = facts.seq
-    # No mode check here: a switch to a workshop is a change the sequence shows (below).
-    change = changes.start(session, board_id=board_id, kind=CELL_EDIT, actor=actor)
-    if change.seq > known + 1 and not _only_fact_keeping(session, board_id, known, change.seq):
-        session.rollback()
-        FACTS.drop(board_id)
-        return None
-    before = write_cells(session, board_id, activity_id, phase_id, {function_id: slots})
-    data = {
-        "activity_id": activity_id,
-        "phase_id": phase_id,
-        "function_id": function_id,
-        "slots": slots,
-        "before": before[function_id],
-    }
-    changes.commit(session, change, data)
-    FACTS.advanced(board_id, facts, change.seq)
-    return change.seq
+    made: list[tuple[changes.NewChange, dict[str, object]]] = []
+    for i, actor, edit, slots in ready:
+        # No mode check here: a switch to a workshop is a change the sequence shows (below).
+        change = changes.start(session, board_id=board_id, kind=CELL_EDIT, actor=actor)
+        stale = not made and change.seq > known + 1
+        if stale and not _only_fact_keeping(session, board_id, known, change.seq):
+            session.rollback()
+            FACTS.drop(board_id)
+            return results
+        a, p, f = edit.activity_id, edit.phase_id, edit.function_id
+        before = write_cells(session, board_id, a, p, {f: slots})
+        data = {
+            "activity_id": a,
+            "phase_id": p,
+            "function_id": f,
+            "slots": slots,
+            "before": before[f],
+        }
+        made.append((change, data))
+        results[i] = change.seq
+    changes.commit(session, *made[0], *made[1:])
+    FACTS.advanced(board_id, facts, made[-1][0].seq)
+    return results

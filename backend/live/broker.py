@@ -30,15 +30,21 @@ class Note:
     data: str  # JSON
     created_at: datetime
 
-    def dumps(self, board_id: int) -> str:
+    def row(self) -> list[Any]:
         at = self.created_at
         epoch = (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
-        return json.dumps([board_id, self.seq, self.kind, self.data, epoch])
+        return [self.seq, self.kind, self.data, epoch]
 
-    @staticmethod
-    def loads(payload: str) -> tuple[int, Note]:
-        board_id, seq, kind, data, epoch = json.loads(payload)
-        return int(board_id), Note(int(seq), kind, data, datetime.fromtimestamp(epoch, UTC))
+
+def pack(board_id: int, notes: Sequence[Note]) -> str:
+    """A board's announced records as one JSON text (a NOTIFY payload)."""
+    return json.dumps([board_id, [n.row() for n in notes]])
+
+
+def unpack(payload: str) -> tuple[int, list[Note]]:
+    board_id, rows = json.loads(payload)
+    notes = [Note(int(s), k, d, datetime.fromtimestamp(at, UTC)) for s, k, d, at in rows]
+    return int(board_id), notes
 
 
 Listener = Callable[[int, int, Sequence[Note]], None]  # (board, seq, records), on the loop

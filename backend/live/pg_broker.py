@@ -23,7 +23,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import text
 
-from backend.live.broker import Listener, Note, PresenceListener, Reconnected
+from backend.live.broker import Listener, Note, PresenceListener, Reconnected, pack, unpack
 from backend.observability.metrics import BROKER_RECONNECTS
 
 log = logging.getLogger(__name__)
@@ -102,10 +102,10 @@ class PostgresBroker:
         self, session: Any, board_id: int, seq: int, notes: Sequence[Note] = ()
     ) -> None:
         payload = f"{board_id}:{seq}"
-        if len(notes) == 1 and notes[0].seq == seq:  # the record rides along when it is small
-            with_note = notes[0].dumps(board_id)
-            if len(with_note.encode()) <= MAX_NOTE_BYTES:
-                payload = with_note
+        if notes and notes[-1].seq == seq:  # the records ride along when they are small
+            with_notes = pack(board_id, notes)
+            if len(with_notes.encode()) <= MAX_NOTE_BYTES:
+                payload = with_notes
         session.execute(NOTIFY, {"channel": CHANNEL, "payload": payload})
 
     def after_commit(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
@@ -119,8 +119,9 @@ class PostgresBroker:
     def _heard(listener: Listener, payload: str) -> None:
         if payload.startswith("["):
             with contextlib.suppress(ValueError, TypeError, KeyError):
-                board_id, note = Note.loads(payload)
-                listener(board_id, note.seq, (note,))
+                board_id, notes = unpack(payload)
+                if notes:
+                    listener(board_id, notes[-1].seq, notes)
             return
         board, _, seq = payload.partition(":")
         with contextlib.suppress(ValueError):
