@@ -192,6 +192,8 @@ def quick_set_cells(session: Session, *, board_id: int, edits: list[CellEdit]) -
     for i, edit in enumerate(edits):
         actor = facts.actor(edit.token)
         if actor is None or not facts.has_cell(edit.activity_id, edit.phase_id, edit.function_id):
+            # Someone who joined, or a part added, since: read afresh for the next edit.
+            FACTS.drop(board_id)
             continue
         try:
             ready.append((i, actor, edit, framework.to_slots(edit.letters)))
