@@ -4,6 +4,7 @@ edit, memory per idle connection in a fresh process, throughput and contention w
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from typing import Any
 
@@ -39,6 +40,15 @@ async def _delivered(screens: Screens, last: Sent, n: int, timeout: float) -> No
         await asyncio.sleep(0.02)
 
 
+def client_gc_off() -> None:
+    """No garbage collection in this (the measuring) process while it times: a full
+    collection with hundreds of streams open stops it for 60-120 ms, which lands on
+    whichever side happens to be measured then (seen: one edit in a hundred, all its
+    screens at once). Collected once first, so nothing is left waiting for it."""
+    gc.collect()
+    gc.disable()
+
+
 async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool) -> dict[str, Any]:
     """Open ``screens`` screens, make a few untimed edits (the first render of a process
     compiles templates and fills caches), then ``edits`` timed ones, ``gap`` apart."""
@@ -54,6 +64,7 @@ async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool
             await asyncio.sleep(0.3)
             puts: list[float] = []
             sent: list[Sent] = []
+            client_gc_off()
             db0 = session_cpu_seconds(side.db_url) if side.db_url else 0.0
             cpu0 = cpu_seconds(side.pid)
             for _ in range(edits):
@@ -67,6 +78,7 @@ async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool
             cpu1 = cpu_seconds(side.pid)
             db1 = session_cpu_seconds(side.db_url) if side.db_url else 0.0
     finally:
+        gc.enable()
         await scr.close()
     t = tally(sent, scr.arrivals, scr.per_key())
     out: dict[str, Any] = {
