@@ -18,6 +18,8 @@ from typing import Any
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from backend.observability.requestid import OUTER_SEND
+
 PING = b": ping\r\n\r\n"
 SHUTDOWN_POLL_SECONDS = 0.5
 
@@ -50,6 +52,7 @@ class LiveStream(Response):
         _open.add(me)
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            send = scope.get(OUTER_SEND, send)  # the headers went through every middleware
             async for chunk in self.events:
                 await send({"type": "http.response.body", "body": chunk or PING, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})

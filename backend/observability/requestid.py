@@ -28,6 +28,10 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HEADER = b"x-request-id"
+# In a request's scope: the ``send`` outside this app's own middlewares. A long response
+# (an event stream) sends its headers through them all, then its body straight out: none of
+# them looks at a body, and a screen's stream sends one per change for hours.
+OUTER_SEND = "lockstep.outer_send"
 SANE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -74,6 +78,7 @@ class RequestContext:
                 message = {**message, "headers": headers}
             await send(message)
 
+        scope[OUTER_SEND] = send
         try:
             await self.app(scope, receive, send_with_id)
         except asyncio.CancelledError:
