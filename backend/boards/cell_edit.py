@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from backend.boards.lookup import ACTIVITIES, FUNCTIONS, PHASES
 from backend.boards.models import Board
-from backend.boards.service import write_cells
+from backend.boards.service import write_cell_run
 from backend.changes import service as changes
 from backend.changes.models import Change
 from backend.changes.service import Actor
@@ -202,26 +202,23 @@ def quick_set_cells(session: Session, *, board_id: int, edits: list[CellEdit]) -
     if not ready:
         return results
     known = facts.seq
-    made: list[tuple[changes.NewChange, dict[str, object]]] = []
-    for i, actor, edit, slots in ready:
-        # No mode check here: a switch to a workshop is a change the sequence shows (below).
-        change = changes.start(session, board_id=board_id, kind=CELL_EDIT, actor=actor)
-        stale = not made and change.seq > known + 1
-        if stale and not _only_fact_keeping(session, board_id, known, change.seq):
-            session.rollback()
-            FACTS.drop(board_id)
-            return results
-        a, p, f = edit.activity_id, edit.phase_id, edit.function_id
-        before = write_cells(session, board_id, a, p, {f: slots})
-        data = {
-            "activity_id": a,
-            "phase_id": p,
-            "function_id": f,
-            "slots": slots,
-            "before": before[f],
-        }
-        made.append((change, data))
+    # No mode check here: a switch to a workshop is a change the sequence shows (below).
+    made = changes.start_run(
+        session, board_id=board_id, kind=CELL_EDIT, actors=[actor for _, actor, _, _ in ready]
+    )
+    first = made[0].seq
+    if first > known + 1 and not _only_fact_keeping(session, board_id, known, first):
+        session.rollback()
+        FACTS.drop(board_id)
+        return results
+    cells = [(e.activity_id, e.phase_id, e.function_id, slots) for _, _, e, slots in ready]
+    befores = write_cell_run(session, board_id, cells)
+    data = [
+        {"activity_id": a, "phase_id": p, "function_id": f, "slots": slots, "before": before}
+        for (a, p, f, slots), before in zip(cells, befores, strict=True)
+    ]
+    changes.commit(session, made[0], data[0], *zip(made[1:], data[1:], strict=True))
+    FACTS.advanced(board_id, facts, made[-1].seq)
+    for (i, *_), change in zip(ready, made, strict=True):
         results[i] = change.seq
-    changes.commit(session, *made[0], *made[1:])
-    FACTS.advanced(board_id, facts, made[-1][0].seq)
     return results

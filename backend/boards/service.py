@@ -230,6 +230,44 @@ SET_CELL = (
 )
 
 
+CELLS_OF_ACTIVITIES = select(
+    CELLS.c.activity_id, CELLS.c.phase_id, CELLS.c.function_id, CELLS.c.slots
+).where(CELLS.c.activity_id.in_(bindparam("acts", expanding=True)))
+
+
+def write_cell_run(
+    session: Session, board_id: int, edits: list[tuple[int, int, int, str]]
+) -> list[str]:
+    """Cells set one after another, (activity, phase, function, slot codes) each; returns
+    what each one had before its edit (an earlier edit of the run included). One read, and
+    one write per cell for its last value, however many edits the run holds."""
+    conn = session.connection()
+    acts = sorted({a for a, _, _, _ in edits})
+    stored = {
+        (a, p, f): slots for a, p, f, slots in conn.execute(CELLS_OF_ACTIVITIES, {"acts": acts})
+    }
+    now_ = dict(stored)
+    befores = []
+    for a, p, f, slots in edits:
+        befores.append(now_.get((a, p, f)) or "")
+        now_[(a, p, f)] = slots
+    added, changed = [], []
+    now = utcnow()
+    for key, slots in now_.items():
+        had = stored.get(key)
+        values = {"a": key[0], "p": key[1], "f": key[2], "slots": slots, "at": now}
+        if had is None:
+            if slots:
+                added.append({**values, "board": board_id})
+        elif had != slots:
+            changed.append(values)
+    if added:
+        conn.execute(ADD_CELL, added)
+    if changed:
+        conn.execute(SET_CELL, changed)
+    return befores
+
+
 def write_cells(
     session: Session, board_id: int, activity_id: int, phase_id: int, values: dict[int, str]
 ) -> dict[int, str]:

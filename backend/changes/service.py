@@ -62,7 +62,7 @@ class NewChange:
 NEXT_SEQ = (
     update(BOARDS)
     .where(BOARDS.c.id == bindparam("board"))
-    .values(last_seq=BOARDS.c.last_seq + 1)
+    .values(last_seq=BOARDS.c.last_seq + bindparam("n"))
     .returning(BOARDS.c.last_seq, BOARDS.c.mode)
 )
 ADD_CHANGE = insert(CHANGES)
@@ -76,17 +76,35 @@ def start(
     With ``mode``, also refuse (409) unless the board is in that mode right now; the check
     rides on the same statement, so it costs no extra round trip.
     """
+    (change,) = start_run(session, board_id=board_id, kind=kind, actors=[actor], mode=mode)
+    return change
+
+
+def start_run(
+    session: Session,
+    *,
+    board_id: int,
+    kind: str,
+    actors: list[Actor],
+    mode: str | None = None,
+) -> list[NewChange]:
+    """``start`` for several changes of one kind at once, one per actor: the next
+    sequence numbers, in order, taken with one statement."""
     # Plain SQL, not the ORM's bulk update: this runs on every edit. (An ORM Board already
     # loaded in the session keeps its old ``last_seq``; read it fresh after this if needed.)
     conn = session.connection()
     _one_writer_at_a_time(session, conn.dialect.name)
-    row = conn.execute(NEXT_SEQ, {"board": board_id}).first()
+    row = conn.execute(NEXT_SEQ, {"board": board_id, "n": len(actors)}).first()
     if row is None:
         raise NotFound("This board no longer exists")
-    seq, current_mode = row
+    last, current_mode = row
     if mode is not None and current_mode != mode:
         raise Conflict(MODE_REFUSALS[mode])
-    return NewChange(board_id, seq, kind, actor.name, actor.role)
+    first = last - len(actors) + 1
+    return [
+        NewChange(board_id, first + i, kind, actor.name, actor.role)
+        for i, actor in enumerate(actors)
+    ]
 
 
 # SQLite has one writer at a time per file. Left to SQLite, writers that find it busy sleep

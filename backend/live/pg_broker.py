@@ -51,6 +51,8 @@ class PostgresBroker:
         self._publisher: psycopg.AsyncConnection[Any] | None = None
         self._publishing = asyncio.Lock()
         self._sends: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._listener: Listener | None = None
 
     async def start(
         self,
@@ -60,6 +62,7 @@ class PostgresBroker:
     ) -> None:
         self._stopping = False
         self._presence = presence
+        self._loop, self._listener = asyncio.get_running_loop(), listener
         ready = asyncio.Event()
         self._task = asyncio.create_task(self._run(listener, reconnected, ready))
         with contextlib.suppress(TimeoutError):
@@ -67,6 +70,7 @@ class PostgresBroker:
 
     async def stop(self) -> None:
         self._stopping = True
+        self._loop, self._listener = None, None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -109,7 +113,13 @@ class PostgresBroker:
         session.execute(NOTIFY, {"channel": CHANNEL, "payload": payload})
 
     def after_commit(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
-        return None  # delivered by PostgreSQL at commit, to every process including this one
+        """The other processes hear it from PostgreSQL at commit; this one is told at once,
+        without waiting for the notification's round trip (the hub takes each change once,
+        whichever way it is heard first)."""
+        loop, listener = self._loop, self._listener
+        if loop is None or listener is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(listener, board_id, seq, notes)
 
     @property
     def healthy(self) -> bool:
