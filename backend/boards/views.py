@@ -102,12 +102,13 @@ def screen_context(request: Request, screen: Screen, access: Access) -> dict[str
     }
 
 
-def page_screen(session: SessionDep, access: Access) -> Screen:
-    """The screen for a page read (GET only): ``access.board`` was read at the start of
-    this request and nothing was written since, so the state ``load_screen`` reads is at
-    least as new as its ``last_seq`` (as for the matrix cache). Not for answers after a
-    write: there ``access.board.last_seq`` is stale."""
+def page_screen(session: SessionDep, access: Access, *, seq: int | None = None) -> Screen:
+    """The screen for a page read: ``access.board`` was read at the start of this request
+    and nothing was written since, so the state ``load_screen`` reads is at least as new as
+    its ``last_seq`` (as for the matrix cache). After this request's own write, ``seq`` is
+    that write's sequence (``access.board.last_seq`` is stale then)."""
     board = access.board
+    upto = board.last_seq if seq is None else seq
     if board.viewer_token or board.parent_version_id:
         # Published, or a review: the page also shows other boards (the reviews started
         # from it, the version it started from), which change without this board's
@@ -119,16 +120,14 @@ def page_screen(session: SessionDep, access: Access) -> Screen:
 
     def load(before: object | None) -> Screen:
         # After cell edits (the usual case), the last screen moved forward by them.
-        if isinstance(before, Screen) and before.v.seq < board.last_seq:
-            edits = cell_edits(
-                session, board_id=board.id or 0, after=before.v.seq, upto=board.last_seq
-            )
+        if isinstance(before, Screen) and before.v.seq < upto:
+            edits = cell_edits(session, board_id=board.id or 0, after=before.v.seq, upto=upto)
             moved = advance(before, edits) if edits is not None else None
-            if moved is not None and moved.v.seq == board.last_seq:
+            if moved is not None and moved.v.seq == upto:
                 return moved
         return screen_for(session, access)
 
-    return render_cache.cached_screen((*family, board.last_seq), load, family=family)  # type: ignore[return-value]
+    return render_cache.cached_screen((*family, upto), load, family=family)  # type: ignore[return-value]
 
 
 def tools(request: Request, session: SessionDep, access: Access) -> dict[str, object]:
@@ -253,7 +252,7 @@ def set_cell(
     function_id: Annotated[int, Form()],
     letters: Annotated[str, Form(max_length=20)] = "",
 ) -> HTMLResponse:
-    edit_cell(
+    seq = edit_cell(
         session,
         access=access,
         activity_id=activity_id,
@@ -261,7 +260,9 @@ def set_cell(
         function_id=function_id,
         letters=letters,
     )
-    screen = screen_for(session, access)
+    # The last screen of this board and viewer moved forward by the edit (and any made
+    # meanwhile), not the whole board read again.
+    screen = page_screen(session, access, seq=seq)
     html = cell_fragments(screen, activity_id)
     if screen.w.is_workshop:  # counts in the round panel follow this person's own edits
         html += templates.get_template("_workshop_partial.html").render(
