@@ -151,35 +151,45 @@ def check_board(
         if slots:
             by_group.setdefault((a, p), {})[f] = slots
             by_phase.setdefault(p, []).append((a, f, slots))
+    order = {f: i for i, f in enumerate(functions)}
     for a in activities:
         for p in phases:
-            result.cells[(a, p)] = check_cell_group(framework, by_group.get((a, p), {}), names)
+            group = by_group.get((a, p), {})
+            if len(group) > 1:  # in the board's order of functions, as findings name them
+                group = dict(sorted(group.items(), key=lambda fs: order.get(fs[0], len(order))))
+            result.cells[(a, p)] = check_cell_group(framework, group, names)
     for p in phases:
         result.phases[p] = check_phase(functions, activities, by_phase.get(p, []), names)
     return result
 
 
-def recheck_phases(
+def recheck_groups(
     check: BoardCheck,
     framework: Framework,
     activities: Iterable[Id],
-    phases: Iterable[Id],
+    groups: Iterable[tuple[Id, Id]],
     functions: Iterable[Id],
     cells: Mapping[Any, str],  # (activity, phase, function) -> slots, as check_board
     names: Mapping[Any, str],
 ) -> BoardCheck:
-    """``check`` with the given phases checked again against ``cells`` (after edits in
-    those phases only); the same as checking the whole board, in the same order."""
-    touched = set(phases)
-    part = check_board(
-        framework,
-        activities,
-        [p for p in check.phases if p in touched],
-        functions,
-        {k: v for k, v in cells.items() if k[1] in touched},
-        names,
-    )
+    """``check`` with the given activity+phase groups, and their phases, checked again
+    against ``cells`` (after edits of those groups only); the same as checking the whole
+    board, in the same order. Reads only the cells of the phases touched."""
+    functions = list(functions)
+    activities = list(activities)
+    groups = set(groups)
     result = BoardCheck()
-    result.cells = {k: part.cells.get(k, s) for k, s in check.cells.items()}
-    result.phases = {p: part.phases.get(p, s) for p, s in check.phases.items()}
+    result.cells = dict(check.cells)
+    result.phases = dict(check.phases)
+    for a, p in groups:
+        if (a, p) in result.cells:
+            slots = ((f, cells.get((a, p, f))) for f in functions)
+            group = {f: s for f, s in slots if s}
+            result.cells[(a, p)] = check_cell_group(framework, group, names)
+    for p in {p for _, p in groups}:
+        if p in result.phases:
+            in_phase = [(a, f, cells.get((a, p, f), "")) for a in activities for f in functions]
+            result.phases[p] = check_phase(
+                functions, activities, [c for c in in_phase if c[2]], names
+            )
     return result

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from backend.domain.rules import recheck_phases
+from backend.domain.rules import recheck_groups
 from backend.workshop.screen import Screen
 
 CELL_EDIT = "cell.set"
@@ -50,9 +50,9 @@ def advance(screen: Screen, edits: Sequence[tuple[int, Mapping[str, Any]]]) -> S
             cells.pop((a, p, f), None)
         if data.get("agreed") and (a, p) not in agreed:
             agreed = agreed | {(a, p)}
-        touched.add(p)
+        touched.add((a, p))
         rows[a] = seq
-    check = recheck_phases(
+    check = recheck_groups(
         view.check,
         view.framework,
         [a.id for a in view.activities],

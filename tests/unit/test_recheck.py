@@ -1,4 +1,5 @@
-"""Re-checking only the phases an edit touched gives what checking the whole board gives."""
+"""Re-checking only the activity+phase groups an edit touched (and their phases) gives what
+checking the whole board gives."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backend.domain.frameworks import get_framework
-from backend.domain.rules import check_board, recheck_phases
+from backend.domain.rules import check_board, recheck_groups
 
 ACTS, PHASES, FUNCS = [1, 2, 3], [10, 20], [7, 8, 9]
 NAMES = {7: "PM", 8: "PMM", 9: "Sales"}
@@ -19,12 +20,12 @@ cells_st = st.dictionaries(
 
 @settings(max_examples=200, deadline=None)
 @given(before=cells_st, edits=cells_st)
-def test_rechecking_touched_phases_equals_a_full_check(before, edits):
+def test_rechecking_touched_groups_equals_a_full_check(before, edits):
     slots = {k: FW.to_slots(v) for k, v in before.items()}
     check = check_board(FW, ACTS, PHASES, FUNCS, slots, NAMES)
     after = {**slots, **{k: FW.to_slots(v) for k, v in edits.items()}}
-    touched = {p for _, p, _ in edits}
-    again = recheck_phases(check, FW, ACTS, touched, FUNCS, after, NAMES)
+    touched = {(a, p) for a, p, _ in edits}
+    again = recheck_groups(check, FW, ACTS, touched, FUNCS, after, NAMES)
     full = check_board(FW, ACTS, PHASES, FUNCS, after, NAMES)
     assert list(again.cells.items()) == list(full.cells.items())  # same values, same order
     assert list(again.phases.items()) == list(full.phases.items())
@@ -34,6 +35,7 @@ def test_an_untouched_phase_keeps_its_old_result():
     slots = {(1, 10, 7): FW.to_slots("O")}
     check = check_board(FW, ACTS, PHASES, FUNCS, slots, NAMES)
     # Phase 20 changes but is not named as touched: its old result stays (the caller's
-    # promise is that only the named phases changed).
-    again = recheck_phases(check, FW, ACTS, {10}, FUNCS, {**slots, (1, 20, 7): "x"}, NAMES)
+    # promise is that only the named groups changed).
+    again = recheck_groups(check, FW, ACTS, {(1, 10)}, FUNCS, {**slots, (1, 20, 7): "x"}, NAMES)
     assert again.cells[(1, 20)] == check.cells[(1, 20)]
+    assert again.phases[20] == check.phases[20]
