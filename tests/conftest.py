@@ -32,12 +32,14 @@ def database_url(
 def configured(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Point the app's settings and engine at the test database."""
     from backend import render_cache
+    from backend.boards.cell_edit import FACTS
     from backend.config import get_settings
     from backend.db import get_engine
 
     # The caches are per process and per database; the suite switches databases (SQLite,
     # PostgreSQL) in one process, where the same board id and sequence can mean another board.
     render_cache.clear()
+    FACTS.clear()
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("CREATE_DEMO_BOARD", "false")
     monkeypatch.setenv("NEW_BOARDS_BURST", "100000")  # tests of the limit set their own

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from backend.boards.cell_edit import FACTS, CellEdit, quick_set_cells
 from backend.boards.models import Board as BoardRow
 from backend.db import get_engine
+from backend.errors import NotFound
 from backend.flows import cells as flow
 from tests.helpers import auth, join, make_board, run_in_thread, set_cell, state
 
@@ -117,17 +120,7 @@ def test_someone_who_joined_after_the_facts_were_read_can_edit(client):
     assert FACTS.get(board.id) is not None and late in FACTS.get(board.id).participants
 
 
-def test_a_batch_that_fails_together_is_answered_one_by_one(monkeypatch):
-    writes: list[list[str]] = []
-
-    async def write(board_id: int, edits: list[CellEdit]) -> list[int | None]:
-        writes.append([e.letters for e in edits])
-        if len(edits) > 1:
-            raise RuntimeError("the batch's transaction failed")
-        if edits[0].letters == "bad":
-            raise ValueError("this one alone fails")
-        return [len(writes)]
-
+def run_queue(monkeypatch, write) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(flow, "_write_batch", write)
 
     async def go() -> list[object]:
@@ -135,7 +128,83 @@ def test_a_batch_that_fails_together_is_answered_one_by_one(monkeypatch):
         edits = [CellEdit("t", 1, 1, 1, x) for x in ("O", "bad", "D")]
         return await asyncio.gather(*(queue.submit(7, e) for e in edits), return_exceptions=True)
 
-    first, second, third = run_in_thread(go())
+    return tuple(run_in_thread(go()))
+
+
+def test_a_batch_that_fails_on_one_edit_is_answered_one_by_one(monkeypatch):
+    writes: list[list[str]] = []
+
+    async def write(board_id: int, edits: list[CellEdit]) -> list[int | None]:
+        writes.append([e.letters for e in edits])
+        if any(e.letters == "bad" for e in edits):
+            raise IntegrityError("UPDATE cell", {}, Exception("its cell is gone"))
+        return [len(writes)]
+
+    first, second, third = run_queue(monkeypatch, write)
     assert writes == [["O", "bad", "D"], ["O"], ["bad"], ["D"]]
     assert first == 2 and third == 4
-    assert isinstance(second, ValueError)
+    assert isinstance(second, IntegrityError)
+
+
+def test_a_batch_the_database_refuses_is_refused_for_all_without_retries(monkeypatch):
+    writes: list[list[str]] = []
+
+    async def write(board_id: int, edits: list[CellEdit]) -> list[int | None]:
+        writes.append([e.letters for e in edits])
+        raise OperationalError("COMMIT", {}, Exception("the server closed the connection"))
+
+    answers = run_queue(monkeypatch, write)
+    assert writes == [["O", "bad", "D"]]  # a commit that may have happened is not made again
+    assert all(isinstance(a, OperationalError) for a in answers)
+
+
+def test_a_token_that_cannot_be_one_is_refused_and_does_not_cost_a_read(client):
+    board = make_board(client, activities=[{"name": "Pricing"}])
+    assert (
+        set_cell(client, board, board.facilitator, "Pricing", "Build", "PM", "O").status_code == 200
+    )
+    facts = FACTS.get(board.id)
+    body = {
+        "activity_id": board.activity("Pricing"),
+        "phase_id": board.phase("Build"),
+        "function_id": board.function("PM"),
+        "letters": "D",
+    }
+    for headers in ({"X-Lockstep-Token": b"caf\xe9"}, {}, {"X-Lockstep-Token": "x" * 300}):
+        r = client.put(f"/api/boards/{board.id}/cells", headers=headers, json=body)
+        assert r.status_code == 401, (headers, r.text)
+    assert FACTS.get(board.id) is facts  # kept: no read of the board for them
+
+
+def test_facts_of_another_board_under_the_same_id_write_nothing(client):
+    """SQLite gives a deleted board's id to the next board made: facts kept for the old one
+    (by another process, or any slip) must not let its link edit the new one."""
+    old = make_board(client, activities=[{"name": "Pricing"}])
+    assert set_cell(client, old, old.facilitator, "Pricing", "Build", "PM", "O").status_code == 200
+    kept = FACTS.get(old.id)
+    assert kept is not None
+    assert client.delete(f"/api/boards/{old.id}", headers=auth(old.facilitator)).status_code == 204
+    assert FACTS.get(old.id) is None  # dropped with the board
+    new = make_board(client, activities=[{"name": "Pricing"}])
+    FACTS.put(new.id, kept)  # as if still held for this id
+    before = board_seq(new.id)
+    edit = CellEdit(
+        old.facilitator, old.activity("Pricing"), old.phase("Build"), old.function("PM"), "D"
+    )
+    with Session(get_engine(), expire_on_commit=False) as s, pytest.raises(NotFound):
+        quick_set_cells(s, board_id=new.id, edits=[edit])
+    assert board_seq(new.id) == before  # not even a sequence number taken
+    FACTS.put(new.id, kept)
+    r = client.put(
+        f"/api/boards/{new.id}/cells",
+        headers=auth(old.facilitator),
+        json={
+            "activity_id": old.activity("Pricing"),
+            "phase_id": old.phase("Build"),
+            "function_id": old.function("PM"),
+            "letters": "D",
+        },
+    )
+    assert r.status_code == 404, r.text
+    assert board_seq(new.id) == before
+    assert FACTS.get(new.id) is None  # and read afresh next time

@@ -31,7 +31,7 @@ from backend.changes.service import Actor
 from backend.domain.frameworks import get_framework
 from backend.participants.models import Participant
 from backend.security import FACILITATOR, PARTICIPANT
-from backend.validation import MAX_ID
+from backend.validation import MAX_ID, is_token
 
 BOARDS = Board.__table__  # type: ignore[attr-defined]
 CHANGES = Change.__table__  # type: ignore[attr-defined]
@@ -68,7 +68,7 @@ class Facts:
     cells: tuple[frozenset[int], frozenset[int], frozenset[int]]  # activity, phase, function ids
 
     def actor(self, token: str | None) -> Actor | None:
-        if not token:
+        if token is None or not is_token(token):  # never compared unless it can be one
             return None
         if secrets.compare_digest(token, self.facilitator_token):
             return Actor("Facilitator", FACILITATOR)
@@ -110,6 +110,10 @@ class FactsCache:
     def drop(self, board_id: int) -> None:
         with self._lock:
             self._boards.pop(board_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._boards.clear()
 
 
 FACTS = FactsCache()
@@ -186,14 +190,16 @@ def quick_set_cells(session: Session, *, board_id: int, edits: list[CellEdit]) -
             return results
         FACTS.put(board_id, facts)
     if facts.mode != FREE:
+        FACTS.drop(board_id)  # a workshop now; it may be free again by the next edit
         return results
     framework = get_framework(facts.framework)
     ready: list[tuple[int, Actor, CellEdit, str]] = []
     for i, edit in enumerate(edits):
         actor = facts.actor(edit.token)
         if actor is None or not facts.has_cell(edit.activity_id, edit.phase_id, edit.function_id):
-            # Someone who joined, or a part added, since: read afresh for the next edit.
-            FACTS.drop(board_id)
+            if is_token(edit.token):
+                # Someone who joined, or a part added, since: read afresh for the next edit.
+                FACTS.drop(board_id)
             continue
         try:
             ready.append((i, actor, edit, framework.to_slots(edit.letters)))
@@ -204,10 +210,17 @@ def quick_set_cells(session: Session, *, board_id: int, edits: list[CellEdit]) -
     known = facts.seq
     # No mode check here: a switch to a workshop is a change the sequence shows (below).
     made = changes.start_run(
-        session, board_id=board_id, kind=CELL_EDIT, actors=[actor for _, actor, _, _ in ready]
+        session,
+        board_id=board_id,
+        kind=CELL_EDIT,
+        actors=[actor for _, actor, _, _ in ready],
+        board_token=facts.facilitator_token,  # the board these facts are of, not a successor
     )
     first = made[0].seq
-    if first > known + 1 and not _only_fact_keeping(session, board_id, known, first):
+    stale = first <= known or (
+        first > known + 1 and not _only_fact_keeping(session, board_id, known, first)
+    )
+    if stale:
         session.rollback()
         FACTS.drop(board_id)
         return results

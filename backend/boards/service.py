@@ -222,6 +222,7 @@ ADD_CELL = insert(CELLS).values(
 SET_CELL = (
     update(CELLS)
     .where(
+        CELLS.c.board_id == bindparam("board"),
         CELLS.c.activity_id == bindparam("a"),
         CELLS.c.phase_id == bindparam("p"),
         CELLS.c.function_id == bindparam("f"),
@@ -232,7 +233,10 @@ SET_CELL = (
 
 CELLS_OF_ACTIVITIES = select(
     CELLS.c.activity_id, CELLS.c.phase_id, CELLS.c.function_id, CELLS.c.slots
-).where(CELLS.c.activity_id.in_(bindparam("acts", expanding=True)))
+).where(
+    CELLS.c.board_id == bindparam("board"),
+    CELLS.c.activity_id.in_(bindparam("acts", expanding=True)),
+)
 
 
 def write_cell_run(
@@ -244,7 +248,8 @@ def write_cell_run(
     conn = session.connection()
     acts = sorted({a for a, _, _, _ in edits})
     stored = {
-        (a, p, f): slots for a, p, f, slots in conn.execute(CELLS_OF_ACTIVITIES, {"acts": acts})
+        (a, p, f): slots
+        for a, p, f, slots in conn.execute(CELLS_OF_ACTIVITIES, {"board": board_id, "acts": acts})
     }
     now_ = dict(stored)
     befores = []
@@ -255,10 +260,17 @@ def write_cell_run(
     now = utcnow()
     for key, slots in now_.items():
         had = stored.get(key)
-        values = {"a": key[0], "p": key[1], "f": key[2], "slots": slots, "at": now}
+        values = {
+            "board": board_id,
+            "a": key[0],
+            "p": key[1],
+            "f": key[2],
+            "slots": slots,
+            "at": now,
+        }
         if had is None:
             if slots:
-                added.append({**values, "board": board_id})
+                added.append(values)
         elif had != slots:
             changed.append(values)
     if added:
@@ -281,10 +293,17 @@ def write_cells(
     for function_id, slots in values.items():
         had = existing.get(function_id)
         before[function_id] = had or ""
-        key = {"a": activity_id, "p": phase_id, "f": function_id, "slots": slots, "at": now}
+        key = {
+            "board": board_id,
+            "a": activity_id,
+            "p": phase_id,
+            "f": function_id,
+            "slots": slots,
+            "at": now,
+        }
         if had is None:
             if slots:
-                conn.execute(ADD_CELL, {**key, "board": board_id})
+                conn.execute(ADD_CELL, key)
         elif had != slots:
             conn.execute(SET_CELL, key)
     return before

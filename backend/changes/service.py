@@ -11,6 +11,7 @@ commits, and only then tells the broker, so nothing unaccepted is ever announced
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,7 +64,7 @@ NEXT_SEQ = (
     update(BOARDS)
     .where(BOARDS.c.id == bindparam("board"))
     .values(last_seq=BOARDS.c.last_seq + bindparam("n"))
-    .returning(BOARDS.c.last_seq, BOARDS.c.mode)
+    .returning(BOARDS.c.last_seq, BOARDS.c.mode, BOARDS.c.facilitator_token)
 )
 ADD_CHANGE = insert(CHANGES)
 
@@ -87,9 +88,12 @@ def start_run(
     kind: str,
     actors: list[Actor],
     mode: str | None = None,
+    board_token: str | None = None,
 ) -> list[NewChange]:
     """``start`` for several changes of one kind at once, one per actor: the next
-    sequence numbers, in order, taken with one statement."""
+    sequence numbers, in order, taken with one statement. With ``board_token`` (the
+    facilitator token of the board the caller means), refuse (404) a board that is not that
+    one: SQLite gives a deleted board's id to the next board made."""
     # Plain SQL, not the ORM's bulk update: this runs on every edit. (An ORM Board already
     # loaded in the session keeps its old ``last_seq``; read it fresh after this if needed.)
     conn = session.connection()
@@ -97,7 +101,9 @@ def start_run(
     row = conn.execute(NEXT_SEQ, {"board": board_id, "n": len(actors)}).first()
     if row is None:
         raise NotFound("This board no longer exists")
-    last, current_mode = row
+    last, current_mode, token = row
+    if board_token is not None and not secrets.compare_digest(token, board_token):
+        raise NotFound("This board no longer exists")
     if mode is not None and current_mode != mode:
         raise Conflict(MODE_REFUSALS[mode])
     first = last - len(actors) + 1

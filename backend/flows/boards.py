@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
+from backend.boards.cell_edit import FACTS
 from backend.boards.models import Board
 from backend.changes import service as changes
 from backend.security import Access
@@ -29,4 +30,5 @@ def delete_board(session: Session, *, access: Access) -> None:
     session.delete(access.board)
     changes.broker.before_commit(session, board_id, change.seq)
     session.commit()
+    FACTS.drop(board_id)  # SQLite may give its id to the next board made
     changes.broker.after_commit(board_id, change.seq)

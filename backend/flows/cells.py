@@ -4,12 +4,14 @@ is editing."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from dataclasses import dataclass
 
 from anyio import to_thread
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from backend.boards.cell_edit import CellEdit, quick_set_cells
+from backend.boards.cell_edit import FACTS, CellEdit, quick_set_cells
 from backend.boards.service import set_cell
 from backend.changes.service import NO_WAIT, WriterBusy
 from backend.db import get_engine
@@ -76,14 +78,16 @@ class EditQueue:
             queue.append(waiting)  # the board's writer takes it with its next batch
         else:
             self._boards[board_id] = [waiting]
-            # Its own task: a request that goes away must not take the others' writer with it.
-            task = asyncio.create_task(self._write(board_id))
+            # Its own task: a request that goes away must not take the others' writer with it
+            # (and a context of its own, not the first request's: its request id).
+            task = asyncio.create_task(self._write(board_id), context=contextvars.Context())
             self._writers.add(task)
             task.add_done_callback(self._writers.discard)
         return await waiting.done
 
     async def _write(self, board_id: int) -> None:
         queue = self._boards[board_id]
+        batch: list[_Waiting] = []
         try:
             await asyncio.sleep(0)  # requests already read by the server join the first batch
             while queue:
@@ -91,12 +95,11 @@ class EditQueue:
                 del queue[:MAX_BATCH]
                 try:
                     results = await _write_batch(board_id, [w.edit for w in batch])
-                except Exception as exc:
+                except IntegrityError:
                     if len(batch) == 1:
-                        _settle(batch[0], exc=exc)
-                        continue
-                    # Together they failed (all or nothing): each goes again on its own, for
-                    # its own answer.
+                        raise
+                    # One edit's cell may have gone meanwhile (all or nothing): each goes
+                    # again on its own, for its own answer.
                     for w in batch:
                         try:
                             (seq,) = await _write_batch(board_id, [w.edit])
@@ -105,11 +108,15 @@ class EditQueue:
                         else:
                             _settle(w, seq=seq)
                     continue
+                except Exception as exc:  # the database, not any one edit: the same answer
+                    for w in batch:
+                        _settle(w, exc=exc)
+                    continue
                 for w, seq in zip(batch, results, strict=True):
                     _settle(w, seq=seq)
         finally:
             del self._boards[board_id]
-            for w in queue:  # only if this writer itself was cancelled
+            for w in (*batch, *queue):  # only unanswered if this writer itself was cancelled
                 _settle(w, exc=RuntimeError("the edit was not written"))
 
 
@@ -161,7 +168,13 @@ def _quick(board_id: int, edits: list[CellEdit], wait: bool) -> list[int | None]
     with Session(get_engine(), expire_on_commit=False) as session:
         if not wait:
             session.info[NO_WAIT] = True
-        return quick_set_cells(session, board_id=board_id, edits=edits)
+        try:
+            return quick_set_cells(session, board_id=board_id, edits=edits)
+        except WriterBusy:
+            raise
+        except Exception:
+            FACTS.drop(board_id)  # whatever went wrong, the next edit reads the board afresh
+            raise
 
 
 def _general(board_id: int, edit: CellEdit) -> int:

@@ -128,14 +128,19 @@ class PostgresBroker:
     @staticmethod
     def _heard(listener: Listener, payload: str) -> None:
         if payload.startswith("["):
-            with contextlib.suppress(ValueError, TypeError, KeyError):
+            try:
                 board_id, notes = unpack(payload)
-                if notes:
-                    listener(board_id, notes[-1].seq, notes)
+            except (ValueError, TypeError, KeyError):
+                return  # not ours
+            if notes:
+                listener(board_id, notes[-1].seq, notes)
             return
         board, _, seq = payload.partition(":")
-        with contextlib.suppress(ValueError):
-            listener(int(board), int(seq), ())
+        try:
+            board_id, last = int(board), int(seq)
+        except ValueError:
+            return
+        listener(board_id, last, ())
 
     async def _run(
         self, listener: Listener, reconnected: Reconnected, ready: asyncio.Event
