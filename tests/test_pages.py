@@ -288,3 +288,26 @@ def test_projector_shows_each_rounds_picture(client):
     assert r.status_code == 201, r.text
     page = client.get(url).text
     assert "pj-pic-published" in page and "Q9" in page
+
+
+def test_the_set_up_panel_follows_a_rename_and_survives_cell_edits(client):
+    """The facilitator's set-up panel is rendered once per generation of screens (cell edits
+    keep it); a rename starts a new one, so the panel shows the new name at once."""
+    board = make_board(client, activities=[{"name": "Pricing"}, {"name": "Positioning"}])
+    page = f"/f/{board.facilitator}"
+    pricing = board.activity("Pricing")
+    field = f'id="name-activities-{pricing}" value="'
+    assert field + 'Pricing"' in client.get(page).text
+    assert set_cell(client, board, board.facilitator, "Pricing", "Build", "PM", "O").status_code == 200
+    after_edit = client.get(page).text
+    assert field + 'Pricing"' in after_edit
+    assert 'data-letters="O"' in after_edit  # the edit shows in the same page
+    r = client.patch(
+        f"/api/boards/{board.id}/activities/{pricing}",
+        json={"name": "Pricing & packaging"},
+        headers=auth(board.facilitator),
+    )
+    assert r.status_code == 200, r.text
+    renamed = client.get(page).text
+    assert field + 'Pricing &amp; packaging"' in renamed
+    assert field + 'Pricing"' not in renamed

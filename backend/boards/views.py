@@ -75,6 +75,18 @@ def matrix_html(screen: Screen, access: Access) -> Markup:
     )
 
 
+def setup_html(screen: Screen) -> Markup:
+    """The facilitator's set-up panel (title, phases, functions, activities), rendered once
+    per generation of screens: cell edits, all that moves a screen forward, do not change it
+    (on a 200-activity board it is a good part of the page)."""
+    return Markup(
+        render_cache.cached(
+            ("setup", screen.generation),
+            lambda: templates.get_template("_setup_partial.html").render(v=screen.v),
+        )
+    )
+
+
 def review_dates() -> dict[str, str]:
     """The publish form's next review date: its default and the range it may take."""
     day = today()
@@ -89,6 +101,7 @@ def screen_context(request: Request, screen: Screen, access: Access) -> dict[str
     board = screen.v.board
     return {
         "matrix_html": lambda: matrix_html(screen, access),  # rendered only where used
+        "setup_html": lambda: setup_html(screen),
         "v": screen.v,
         "s": screen,
         "access": access,
