@@ -298,7 +298,9 @@ def test_the_set_up_panel_follows_a_rename_and_survives_cell_edits(client):
     pricing = board.activity("Pricing")
     field = f'id="name-activities-{pricing}" value="'
     assert field + 'Pricing"' in client.get(page).text
-    assert set_cell(client, board, board.facilitator, "Pricing", "Build", "PM", "O").status_code == 200
+    assert (
+        set_cell(client, board, board.facilitator, "Pricing", "Build", "PM", "O").status_code == 200
+    )
     after_edit = client.get(page).text
     assert field + 'Pricing"' in after_edit
     assert 'data-letters="O"' in after_edit  # the edit shows in the same page
