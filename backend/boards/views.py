@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from backend import render_cache
 from backend.boards import service
@@ -16,18 +17,18 @@ from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySp
 from backend.catalogue.loader import load_catalogue
 from backend.changes.service import cell_edits
 from backend.clock import today
-from backend.db import SessionDep
+from backend.db import SessionDep, get_engine
 from backend.domain import cadence
 from backend.domain.frameworks import FRAMEWORKS
 from backend.errors import Invalid, NotFound
 from backend.exports.importer import MAX_IMPORT_BYTES, create_from_spec, parse_upload
 from backend.flows import boards as board_flows
-from backend.flows.cells import edit_cell
+from backend.flows.cells import set_cell_by_token
 from backend.history.lineage import history_token
 from backend.limits import NEW_BOARD_LIMIT
 from backend.links import base_url, links
 from backend.live.render import cell_fragments
-from backend.security import Access, AccessDep
+from backend.security import Access, AccessDep, request_token, resolve
 from backend.validation import MAX_TITLE, is_token
 from backend.web import is_htmx, render, templates
 from backend.workshop import rounds
@@ -256,32 +257,45 @@ def live_fragment(request: Request, session: SessionDep, access: AccessDep) -> H
 
 
 @router.post("/boards/{board_id}/cells", response_class=HTMLResponse)
-def set_cell(
+async def set_cell(
     request: Request,
-    session: SessionDep,
-    access: AccessDep,
+    board_id: int,
     activity_id: Annotated[int, Form()],
     phase_id: Annotated[int, Form()],
     function_id: Annotated[int, Form()],
     letters: Annotated[str, Form(max_length=20)] = "",
 ) -> HTMLResponse:
-    seq = edit_cell(
-        session,
-        access=access,
+    """A click or key on a cell: the same edit path as the API (queued, in batches), then
+    the fragments this screen shows for it."""
+    token = request_token(request)
+    seq = await set_cell_by_token(
+        board_id=board_id,
+        token=token,
         activity_id=activity_id,
         phase_id=phase_id,
         function_id=function_id,
         letters=letters,
+        proposals=True,
     )
-    # The last screen of this board and viewer moved forward by the edit (and any made
-    # meanwhile), not the whole board read again.
-    screen = page_screen(session, access, seq=seq)
-    html = cell_fragments(screen, activity_id)
-    if screen.w.is_workshop:  # counts in the round panel follow this person's own edits
-        html += templates.get_template("_workshop_partial.html").render(
-            **screen_context(request, screen, access), oob=True
-        )
+    html = await to_thread.run_sync(_cell_answer, request, board_id, token, seq, activity_id)
     return HTMLResponse(html)
+
+
+def _cell_answer(
+    request: Request, board_id: int, token: str | None, seq: int, activity: int
+) -> str:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        access = resolve(session, board_id=board_id, token=token)
+        session.commit()
+        # The last screen of this board and viewer moved forward by the edit (and any made
+        # meanwhile), not the whole board read again.
+        screen = page_screen(session, access, seq=seq)
+        html = cell_fragments(screen, activity)
+        if screen.w.is_workshop:  # counts in the round panel follow this person's own edits
+            html += templates.get_template("_workshop_partial.html").render(
+                **screen_context(request, screen, access), oob=True
+            )
+        return html
 
 
 @router.post("/boards/{board_id}/title", response_class=HTMLResponse)

@@ -153,14 +153,17 @@ async def set_cell_by_token(
     phase_id: int,
     function_id: int,
     letters: str,
+    proposals: bool = False,
 ) -> int:
-    """``PUT /api/boards/{id}/cells``: the edit path first (``backend.boards.cell_edit``),
-    in this board's queue; what it does not take, the general way, with the token resolved
-    afresh (which also gives every refusal its answer)."""
+    """A cell edit by link token (the API's ``PUT``, the board page's cell form): the edit
+    path first (``backend.boards.cell_edit``), in this board's queue; what it does not take,
+    the general way, with the token resolved afresh (which also gives every refusal its
+    answer). With ``proposals`` (the board page), a participant's edit in a workshop is their
+    proposal; the API refuses it (proposals have a route of their own)."""
     edit = CellEdit(token, activity_id, phase_id, function_id, letters)
     seq = await QUEUE.submit(board_id, edit)
     if seq is None:
-        seq = await to_thread.run_sync(_general, board_id, edit)
+        seq = await to_thread.run_sync(_general, board_id, edit, proposals)
     return seq
 
 
@@ -177,11 +180,12 @@ def _quick(board_id: int, edits: list[CellEdit], wait: bool) -> list[int | None]
             raise
 
 
-def _general(board_id: int, edit: CellEdit) -> int:
+def _general(board_id: int, edit: CellEdit, proposals: bool) -> int:
     with Session(get_engine(), expire_on_commit=False) as session:
         access = resolve(session, board_id=board_id, token=edit.token)
         session.commit()  # the read ends; the edit takes the write lock in its own transaction
-        if access.board.mode == r.WORKSHOP and access.participant is not None:
+        workshop = access.board.mode == r.WORKSHOP
+        if workshop and access.participant is not None and not proposals:
             raise Forbidden(
                 "In a workshop only the facilitator sets agreed values; participants propose "
                 "with PUT /api/boards/{id}/proposals"
