@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from backend.boards.cell_store import write_cell_run
 from backend.boards.lookup import ACTIVITIES, FUNCTIONS, PHASES
 from backend.boards.models import Board
-from backend.boards.service import write_cell_run
 from backend.changes import service as changes
 from backend.changes.models import Change
 from backend.changes.service import Actor

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import delete as sa_delete
+from sqlalchemy import func
 from sqlmodel import Session, select
 
+from backend.boards.cell_store import write_cells
 from backend.boards.lookup import cell_target, owned, parse_letters
-from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction, utcnow
+from backend.boards.models import Activity, Board, Cell, Phase, TeamFunction
 from backend.boards.queries import ordered
 from backend.catalogue.loader import load_catalogue
 from backend.changes import service as changes
@@ -35,7 +36,6 @@ from backend.validation import (
     clean_text,
 )
 
-CELLS = Cell.__table__  # type: ignore[attr-defined]
 DEFAULT_PHASES = ("Discover", "Build", "Launch", "Grow")
 DEFAULT_FUNCTIONS = ("PM", "PMM")
 
@@ -205,108 +205,6 @@ def set_cell(
     data = {"activity_id": a, "phase_id": p, "function_id": f, "slots": slots, "before": before[f]}
     changes.commit(session, change, data)
     return change.seq
-
-
-# Built once (write_cells runs on every edit; building a statement costs more than running it).
-CELLS_OF = select(CELLS.c.function_id, CELLS.c.slots).where(
-    CELLS.c.activity_id == bindparam("a"), CELLS.c.phase_id == bindparam("p")
-)
-ADD_CELL = insert(CELLS).values(
-    board_id=bindparam("board"),
-    activity_id=bindparam("a"),
-    phase_id=bindparam("p"),
-    function_id=bindparam("f"),
-    slots=bindparam("slots"),
-    updated_at=bindparam("at"),
-)
-SET_CELL = (
-    update(CELLS)
-    .where(
-        CELLS.c.board_id == bindparam("board"),
-        CELLS.c.activity_id == bindparam("a"),
-        CELLS.c.phase_id == bindparam("p"),
-        CELLS.c.function_id == bindparam("f"),
-    )
-    .values(slots=bindparam("slots"), updated_at=bindparam("at"))
-)
-
-
-CELLS_OF_ACTIVITIES = select(
-    CELLS.c.activity_id, CELLS.c.phase_id, CELLS.c.function_id, CELLS.c.slots
-).where(
-    CELLS.c.board_id == bindparam("board"),
-    CELLS.c.activity_id.in_(bindparam("acts", expanding=True)),
-)
-
-
-def write_cell_run(
-    session: Session, board_id: int, edits: list[tuple[int, int, int, str]]
-) -> list[str]:
-    """Cells set one after another, (activity, phase, function, slot codes) each; returns
-    what each one had before its edit (an earlier edit of the run included). One read, and
-    one write per cell for its last value, however many edits the run holds."""
-    conn = session.connection()
-    acts = sorted({a for a, _, _, _ in edits})
-    stored = {
-        (a, p, f): slots
-        for a, p, f, slots in conn.execute(CELLS_OF_ACTIVITIES, {"board": board_id, "acts": acts})
-    }
-    now_ = dict(stored)
-    befores = []
-    for a, p, f, slots in edits:
-        befores.append(now_.get((a, p, f)) or "")
-        now_[(a, p, f)] = slots
-    added, changed = [], []
-    now = utcnow()
-    for key, slots in now_.items():
-        had = stored.get(key)
-        values = {
-            "board": board_id,
-            "a": key[0],
-            "p": key[1],
-            "f": key[2],
-            "slots": slots,
-            "at": now,
-        }
-        if had is None:
-            if slots:
-                added.append(values)
-        elif had != slots:
-            changed.append(values)
-    if added:
-        conn.execute(ADD_CELL, added)
-    if changed:
-        conn.execute(SET_CELL, changed)
-    return befores
-
-
-def write_cells(
-    session: Session, board_id: int, activity_id: int, phase_id: int, values: dict[int, str]
-) -> dict[int, str]:
-    """Create or update cells of one activity in one phase (function id -> slot codes; empty
-    clears), the one place a cell is written; returns each one's slots before. Plain SQL:
-    this runs on every edit, and a cell is three ids and its letters."""
-    conn = session.connection()
-    existing = dict(conn.execute(CELLS_OF, {"a": activity_id, "p": phase_id}).all())
-    before = {}
-    now = utcnow()
-    for function_id, slots in values.items():
-        had = existing.get(function_id)
-        before[function_id] = had or ""
-        key = {
-            "board": board_id,
-            "a": activity_id,
-            "p": phase_id,
-            "f": function_id,
-            "slots": slots,
-            "at": now,
-        }
-        if had is None:
-            if slots:
-                conn.execute(ADD_CELL, key)
-        elif had != slots:
-            conn.execute(SET_CELL, key)
-    return before
 
 
 # --- structure: phases, functions, activities -------------------------------------

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
+from backend.boards.cell_store import write_cells
 from backend.boards.lookup import cell_target, owned, parse_letters
 from backend.boards.models import Activity, Board, Phase, TeamFunction
-from backend.boards.service import write_cells
 from backend.changes import service as changes
 from backend.domain.consensus import acceptable_unanimous
 from backend.errors import Conflict, Invalid

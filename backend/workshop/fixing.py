@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from backend.boards.cell_store import write_cells
 from backend.boards.lookup import owned
 from backend.boards.models import Activity
-from backend.boards.service import write_cells
 from backend.changes import service as changes
 from backend.domain import fixes as fx
 from backend.errors import Conflict, Invalid
