@@ -102,7 +102,7 @@ class FactsCache:
             while len(self._boards) > self.size:
                 self._boards.popitem(last=False)
 
-    def advanced(self, board_id: int, facts: Facts, seq: int) -> None:
+    def advanced(self, facts: Facts, seq: int) -> None:
         """Still true at ``seq``: the edit at ``seq`` found only fact-keeping changes since."""
         with self._lock:
             facts.seq = max(facts.seq, seq)
@@ -231,7 +231,7 @@ def quick_set_cells(session: Session, *, board_id: int, edits: list[CellEdit]) -
         for (a, p, f, slots), before in zip(cells, befores, strict=True)
     ]
     changes.commit(session, made[0], data[0], *zip(made[1:], data[1:], strict=True))
-    FACTS.advanced(board_id, facts, made[-1].seq)
+    FACTS.advanced(facts, made[-1].seq)
     for (i, *_), change in zip(ready, made, strict=True):
         results[i] = change.seq
     return results
