@@ -15,7 +15,7 @@ from sqlmodel import Session, create_engine
 from backend.config import get_settings
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
     if url.startswith("sqlite"):
         synchronous = get_settings().sqlite_synchronous
         # A SQLite connection is a file handle: never make a request wait for one. (With a
@@ -49,7 +49,7 @@ def make_engine(url: str) -> Engine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=0,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
     )
 
 

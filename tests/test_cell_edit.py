@@ -44,8 +44,7 @@ def test_a_batch_writes_each_edit_it_can_and_no_other(client):
         CellEdit(pm, positioning, discover, pm_fn, "D"),
         CellEdit(board.facilitator, pricing, discover, pm_fn, "OD"),
     ]
-    with Session(get_engine(), expire_on_commit=False) as s:
-        results = quick_set_cells(s, board_id=board.id, edits=edits)
+    results = quick_set_cells(get_engine(), board_id=board.id, edits=edits)
     assert results == [start + 1, None, None, start + 2, start + 3]
     log = log_of(client, board, start)
     assert [(c["seq"], c["kind"], c["actor"]) for c in log] == [
@@ -82,8 +81,7 @@ def test_a_removed_phase_is_not_written_to_from_stale_facts(client):
         board.function("PM"),
         "D",
     )
-    with Session(get_engine(), expire_on_commit=False) as s:
-        assert quick_set_cells(s, board_id=board.id, edits=[edit]) == [None]
+    assert quick_set_cells(get_engine(), board_id=board.id, edits=[edit]) == [None]
     assert board_seq(board.id) == before  # nothing written, not even a sequence number
     assert FACTS.get(board.id) is None  # and read afresh next time
     r = set_cell(client, board, board.facilitator, "Pricing", "Build", "PM", "D")
@@ -191,8 +189,8 @@ def test_facts_of_another_board_under_the_same_id_write_nothing(client):
     edit = CellEdit(
         old.facilitator, old.activity("Pricing"), old.phase("Build"), old.function("PM"), "D"
     )
-    with Session(get_engine(), expire_on_commit=False) as s, pytest.raises(NotFound):
-        quick_set_cells(s, board_id=new.id, edits=[edit])
+    with pytest.raises(NotFound):
+        quick_set_cells(get_engine(), board_id=new.id, edits=[edit])
     assert board_seq(new.id) == before  # not even a sequence number taken
     FACTS.put(new.id, kept)
     r = client.put(

@@ -19,14 +19,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from backend.boards.cell_store import write_cell_run
+from backend.boards.edit_store import Run, write_run
 from backend.boards.lookup import ACTIVITIES, FUNCTIONS, PHASES
 from backend.boards.models import Board
-from backend.changes import service as changes
-from backend.changes.models import Change
 from backend.changes.service import Actor
 from backend.domain.frameworks import get_framework
 from backend.participants.models import Participant
@@ -34,7 +33,6 @@ from backend.security import FACILITATOR, PARTICIPANT
 from backend.validation import MAX_ID, is_token
 
 BOARDS = Board.__table__  # type: ignore[attr-defined]
-CHANGES = Change.__table__  # type: ignore[attr-defined]
 PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
 FREE = "free"
 CELL_EDIT = "cell.set"
@@ -148,21 +146,6 @@ def read_facts(session: Session, board_id: int) -> Facts | None:
     )
 
 
-def _only_fact_keeping(session: Session, board_id: int, after: int, before: int) -> bool:
-    """Whether every change of the board after ``after`` and before ``before`` keeps facts."""
-    found = session.connection().execute(
-        select(func.count())
-        .select_from(CHANGES)
-        .where(
-            CHANGES.c.board_id == board_id,
-            CHANGES.c.seq > after,
-            CHANGES.c.seq < before,
-            CHANGES.c.kind.not_in(LEAVE_FACTS),
-        )
-    )
-    return found.scalar_one() == 0
-
-
 @dataclass(frozen=True)
 class CellEdit:
     """One edit as asked: who (their link token), which cell, what letters."""
@@ -174,18 +157,21 @@ class CellEdit:
     letters: str
 
 
-def quick_set_cells(session: Session, *, board_id: int, edits: list[CellEdit]) -> list[int | None]:
+def quick_set_cells(
+    engine: Engine, *, board_id: int, edits: list[CellEdit], wait: bool = True
+) -> list[int | None]:
     """Set cells of a free-mode board, all in one transaction and each its own change;
     returns each one's sequence, or None for one that is not the common case and was not
     written (the general path then takes it). Edits that arrive together are written
-    together: one transaction and one announcement for all of them."""
+    together: one transaction and one announcement for all of them. On SQLite, with
+    ``wait`` false, raises ``changes.WriterBusy`` instead of waiting for another writer."""
     results: list[int | None] = [None] * len(edits)
     if not 0 < board_id <= MAX_ID:
         return results
     facts = FACTS.get(board_id)
     if facts is None:
-        facts = read_facts(session, board_id)
-        session.commit()  # end the read: the write below starts its own transaction
+        with Session(engine) as session:
+            facts = read_facts(session, board_id)
         if facts is None:
             return results
         FACTS.put(board_id, facts)
@@ -207,30 +193,20 @@ def quick_set_cells(session: Session, *, board_id: int, edits: list[CellEdit]) -
             continue
     if not ready:
         return results
-    known = facts.seq
-    # No mode check here: a switch to a workshop is a change the sequence shows (below).
-    made = changes.start_run(
-        session,
+    # No mode check here: a switch to a workshop is a change the sequence shows.
+    run = Run(
         board_id=board_id,
+        board_token=facts.facilitator_token,  # the board these facts are of, not a successor
+        known_seq=facts.seq,
+        keeping=LEAVE_FACTS,
         kind=CELL_EDIT,
         actors=[actor for _, actor, _, _ in ready],
-        board_token=facts.facilitator_token,  # the board these facts are of, not a successor
+        cells=[(e.activity_id, e.phase_id, e.function_id, slots) for _, _, e, slots in ready],
     )
-    first = made[0].seq
-    stale = first <= known or (
-        first > known + 1 and not _only_fact_keeping(session, board_id, known, first)
-    )
-    if stale:
-        session.rollback()
+    made = write_run(engine, run, wait=wait)
+    if made is None:
         FACTS.drop(board_id)
         return results
-    cells = [(e.activity_id, e.phase_id, e.function_id, slots) for _, _, e, slots in ready]
-    befores = write_cell_run(session, board_id, cells)
-    data = [
-        {"activity_id": a, "phase_id": p, "function_id": f, "slots": slots, "before": before}
-        for (a, p, f, slots), before in zip(cells, befores, strict=True)
-    ]
-    changes.commit(session, made[0], data[0], *zip(made[1:], data[1:], strict=True))
     FACTS.advanced(facts, made[-1].seq)
     for (i, *_), change in zip(ready, made, strict=True):
         results[i] = change.seq

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -122,22 +124,34 @@ WRITER_WAIT_SECONDS = 30.0  # as long as SQLite's own busy timeout (backend/db.p
 
 
 class WriterBusy(Exception):
-    """Another request is writing, and this session was made not to wait (``NO_WAIT``)."""
-
-
-NO_WAIT = "no_wait"  # in a session's ``info``: raise WriterBusy instead of waiting
+    """Another request is writing, and the writer was told not to wait."""
 
 
 def _one_writer_at_a_time(session: Session, dialect: str) -> None:
     if dialect != "sqlite" or session.info.get("writing"):
         return
-    if session.info.get(NO_WAIT):
+    take_sqlite_writer(wait=True)
+    session.info["writing"] = True
+
+
+def take_sqlite_writer(*, wait: bool) -> None:
+    """Take SQLite's writer lock of this process; WriterBusy at once unless ``wait``."""
+    if not wait:
         if not _sqlite_writer.acquire(blocking=False):
             raise WriterBusy
     elif not _sqlite_writer.acquire(timeout=WRITER_WAIT_SECONDS):
         # As SQLite itself would answer after its busy timeout: "database is locked" (503).
         raise OperationalError("BEGIN", {}, Exception("database is locked"))
-    session.info["writing"] = True
+
+
+@contextmanager
+def sqlite_writer(*, wait: bool) -> Iterator[None]:
+    """SQLite's writer lock held around a transaction made without a session."""
+    take_sqlite_writer(wait=wait)
+    try:
+        yield
+    finally:
+        _sqlite_writer.release()
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -154,35 +168,48 @@ def commit(
 ) -> None:
     """Add the change row(s) with their data, commit, then announce each board's newest
     sequence (``more`` may hold changes of another board, started in this transaction)."""
-    newest: dict[int, int] = {}
-    notes: dict[int, list[broker.Note]] = {}
-    rows = []
+    made = []
     for ch, d in ((change, data), *more):
         ch.data = json.dumps(d, separators=(",", ":"))
-        rows.append(
-            {
-                "board_id": ch.board_id,
-                "seq": ch.seq,
-                "kind": ch.kind,
-                "data": ch.data,
-                "actor": ch.actor,
-                "actor_role": ch.actor_role,
-                "created_at": ch.created_at,
-            }
-        )
-        newest[ch.board_id] = max(newest.get(ch.board_id, 0), ch.seq)
-        notes.setdefault(ch.board_id, []).append(
-            broker.Note(ch.seq, ch.kind, ch.data, ch.created_at)
-        )
+        made.append(ch)
     session.flush()  # what the service changed through the ORM goes first, as before
-    session.connection().execute(ADD_CHANGE, rows)
-    for board_id, seq in newest.items():
-        broker.before_commit(session, board_id, seq, notes[board_id])
+    session.connection().execute(ADD_CHANGE, [row(ch) for ch in made])
+    for board_id, of_board in by_board(made).items():
+        broker.before_commit(session, board_id, of_board[-1].seq, notes(of_board))
     session.commit()
-    for board_id, seq in newest.items():
-        broker.after_commit(board_id, seq, notes[board_id])
-    for ch, d in ((change, data), *more):
-        count_edit(ch.kind, d)
+    announce(made)
+
+
+def row(ch: NewChange) -> dict[str, Any]:
+    """A change's row in the log."""
+    return {
+        "board_id": ch.board_id,
+        "seq": ch.seq,
+        "kind": ch.kind,
+        "data": ch.data,
+        "actor": ch.actor,
+        "actor_role": ch.actor_role,
+        "created_at": ch.created_at,
+    }
+
+
+def by_board(made: list[NewChange]) -> dict[int, list[NewChange]]:
+    out: dict[int, list[NewChange]] = {}
+    for ch in sorted(made, key=lambda c: (c.board_id, c.seq)):
+        out.setdefault(ch.board_id, []).append(ch)
+    return out
+
+
+def notes(made: list[NewChange]) -> list[broker.Note]:
+    return [broker.Note(ch.seq, ch.kind, ch.data, ch.created_at) for ch in made]
+
+
+def announce(made: list[NewChange]) -> None:
+    """After the commit: each board's newest sequence to the broker, each change counted."""
+    for board_id, of_board in by_board(made).items():
+        broker.after_commit(board_id, of_board[-1].seq, notes(of_board))
+    for ch in made:
+        count_edit(ch.kind, ch.data)
 
 
 def changes_after(session: Session, *, board_id: int, after: int, limit: int) -> list[Change]:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from backend.boards.cell_edit import FACTS, CellEdit, quick_set_cells
 from backend.boards.service import set_cell
-from backend.changes.service import NO_WAIT, WriterBusy
+from backend.changes.service import WriterBusy
 from backend.db import get_engine
 from backend.errors import Forbidden
 from backend.security import Access, resolve
@@ -168,16 +168,13 @@ async def set_cell_by_token(
 
 
 def _quick(board_id: int, edits: list[CellEdit], wait: bool) -> list[int | None]:
-    with Session(get_engine(), expire_on_commit=False) as session:
-        if not wait:
-            session.info[NO_WAIT] = True
-        try:
-            return quick_set_cells(session, board_id=board_id, edits=edits)
-        except WriterBusy:
-            raise
-        except Exception:
-            FACTS.drop(board_id)  # whatever went wrong, the next edit reads the board afresh
-            raise
+    try:
+        return quick_set_cells(get_engine(), board_id=board_id, edits=edits, wait=wait)
+    except WriterBusy:
+        raise
+    except Exception:
+        FACTS.drop(board_id)  # whatever went wrong, the next edit reads the board afresh
+        raise
 
 
 def _general(board_id: int, edit: CellEdit, proposals: bool) -> int:

@@ -65,6 +65,12 @@ class Broker(Protocol):
     ) -> None:
         """Inside the change's transaction (PostgreSQL NOTIFY)."""
 
+    def notify_payload(
+        self, board_id: int, seq: int, notes: Sequence[Note] = ()
+    ) -> tuple[str, str] | None:
+        """(channel, payload) of the NOTIFY that ``before_commit`` sends, if any: for a
+        writer that runs its own statements (``backend.boards.edit_store``)."""
+
     def after_commit(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
         """After the change is committed, from any thread."""
 
@@ -94,6 +100,11 @@ class InProcessBroker:
     ) -> None:
         return None
 
+    def notify_payload(
+        self, board_id: int, seq: int, notes: Sequence[Note] = ()
+    ) -> tuple[str, str] | None:
+        return None
+
     def after_commit(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
         loop, listener = self._loop, self._listener
         if loop is None or listener is None or loop.is_closed():
@@ -120,6 +131,10 @@ def current() -> Broker | None:
 def before_commit(session: Any, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
     if _current is not None:
         _current.before_commit(session, board_id, seq, notes)
+
+
+def notify_payload(board_id: int, seq: int, notes: Sequence[Note] = ()) -> tuple[str, str] | None:
+    return None if _current is None else _current.notify_payload(board_id, seq, notes)
 
 
 def after_commit(board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:

@@ -105,12 +105,18 @@ class PostgresBroker:
     def before_commit(
         self, session: Any, board_id: int, seq: int, notes: Sequence[Note] = ()
     ) -> None:
+        channel, payload = self.notify_payload(board_id, seq, notes)
+        session.execute(NOTIFY, {"channel": channel, "payload": payload})
+
+    def notify_payload(
+        self, board_id: int, seq: int, notes: Sequence[Note] = ()
+    ) -> tuple[str, str]:
         payload = f"{board_id}:{seq}"
         if notes and notes[-1].seq == seq:  # the records ride along when they are small
             with_notes = pack(board_id, notes)
             if len(with_notes.encode()) <= MAX_NOTE_BYTES:
                 payload = with_notes
-        session.execute(NOTIFY, {"channel": CHANNEL, "payload": payload})
+        return CHANNEL, payload
 
     def after_commit(self, board_id: int, seq: int, notes: Sequence[Note] = ()) -> None:
         """The other processes hear it from PostgreSQL at commit; this one is told at once,

@@ -8,6 +8,7 @@ happens, or read when scraped (the database pool), so the live path pays nothing
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -102,15 +103,16 @@ EDIT_KINDS = {
     "cells.fixed": "fix",
 }
 _UNMATCHED = "unmatched"
+_EDIT_COUNTERS = {kind: EDITS.labels(kind) for kind in set(EDIT_KINDS.values())}
 
 
-def count_edit(change_kind: str, data: dict[str, Any]) -> None:
-    """Called once per committed change; counts those that are matrix edits."""
+def count_edit(change_kind: str, data: str) -> None:
+    """Called once per committed change (``data``: its JSON); counts matrix edits."""
     kind = EDIT_KINDS.get(change_kind)
-    if kind == "cell" and data.get("agreed"):
+    if kind == "cell" and '"agreed"' in data and json.loads(data).get("agreed"):
         kind = "agreement"
     if kind is not None:
-        EDITS.labels(kind).inc()
+        _EDIT_COUNTERS[kind].inc()
 
 
 def route_of(scope: dict[str, Any]) -> str:
