@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from backend.boards import api as boards_api
 from backend.boards import views as boards_views
+from backend.boards.edit_lane import EditLane
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.errors import LockstepError, TooManyRequests
@@ -266,6 +267,7 @@ def create_app() -> FastAPI:
     async def _too_large(request: Request, exc: Exception) -> Response:
         return error_response(request, 413, getattr(exc, "detail", None) or "Too large")
 
+    app.add_middleware(EditLane, owner=app)  # innermost of ours: every click in the room
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, create_engine
 from backend.config import get_settings
 
 
-def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
+def make_engine(url: str, *, pre_ping: bool = True, name: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         synchronous = get_settings().sqlite_synchronous
         # A SQLite connection is a file handle: never make a request wait for one. (With a
@@ -50,6 +50,7 @@ def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=0,
         pool_pre_ping=pre_ping,
+        connect_args={"application_name": name} if name else {},
     )
 
 

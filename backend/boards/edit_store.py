@@ -53,6 +53,7 @@ ADD_CHANGE_ROW = insert(CHANGES).values(
     actor_role=bindparam("actor_role"),
     created_at=bindparam("created_at"),
 )
+POOL_NAME = "lockstep-edits"  # the edit path's PostgreSQL connections (application_name)
 NOTIFY = select(func.pg_notify(bindparam("channel"), bindparam("payload")))
 
 
@@ -90,15 +91,13 @@ class Statement:
                 self.convert[key] = process
 
     def args(self, params: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        if self.fixed:
-            params = {**self.fixed, **params}
-        if self.convert:
-            params = {
-                k: (self.convert[k](v) if k in self.convert else v) for k, v in params.items()
-            }
+        params = {**self.fixed, **params}
+        for key, process in self.convert.items():
+            if key in params:
+                params[key] = process(params[key])
         if self.order is None:
             return params
-        return tuple(params[k] for k in self.order)
+        return tuple([params[k] for k in self.order])
 
 
 @dataclass(frozen=True)
@@ -280,7 +279,9 @@ class _Connections:
         with self.lock:
             if self.pool is None:
                 self.pool = make_engine(
-                    self.engine.url.render_as_string(hide_password=False), pre_ping=False
+                    self.engine.url.render_as_string(hide_password=False),
+                    pre_ping=False,
+                    name=POOL_NAME,
                 )
             pool = self.pool
         return pool.raw_connection()
