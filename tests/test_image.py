@@ -15,6 +15,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from backend.boards.edit_store import POOL_CONNECTIONS
 from tests.harness import migrate
 from tests.helpers import auth, join, make_board, set_cell
 
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Connections a worker opens outside its pool for live updates (backend/live/pg_broker.py:
 # the LISTEN connection and the presence publisher).
 LISTENER_CONNECTIONS = 2
+EDIT_CONNECTIONS = POOL_CONNECTIONS  # the edit path's own pool, at most
 # Left free for PostgreSQL's superuser reserve (3), the migration step, psql, monitoring.
 SPARE_CONNECTIONS = 10
 
@@ -279,7 +281,7 @@ def test_compose_keeps_every_workers_connections_under_max_connections() -> None
     max_connections = int(re.search(r"max_connections=(\d+)", db_command).group(1))  # type: ignore[union-attr]
 
     assert overflow >= 0, "each worker's pool is capped"
-    used = workers * (pool + overflow + LISTENER_CONNECTIONS) + SPARE_CONNECTIONS
+    used = workers * (pool + overflow + LISTENER_CONNECTIONS + EDIT_CONNECTIONS) + SPARE_CONNECTIONS
     assert used <= max_connections, (workers, pool, overflow, max_connections)
     assert workers >= 2
     # Every variable compose sets is one the app reads (a typo would be silently ignored).

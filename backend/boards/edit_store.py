@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, event, func, insert, select
+from sqlalchemy import bindparam, create_engine, event, func, insert, select
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
@@ -34,7 +34,6 @@ from backend.boards.cell_store import ADD_CELL, CELLS, SET_CELL
 from backend.boards.models import utcnow
 from backend.changes import service as changes
 from backend.changes.service import CHANGES, NEXT_SEQ, Actor, NewChange
-from backend.db import make_engine
 from backend.errors import NotFound
 from backend.live import broker
 
@@ -53,7 +52,13 @@ ADD_CHANGE_ROW = insert(CHANGES).values(
     actor_role=bindparam("actor_role"),
     created_at=bindparam("created_at"),
 )
-POOL_NAME = "lockstep-edits"  # the edit path's PostgreSQL connections (application_name)
+# The edit path's own PostgreSQL connections (``_Connections``): a batch takes one for a few
+# milliseconds, so a few serve a worker; past them a batch waits (README, "Sizing database
+# connections", counts them).
+POOL_NAME = "lockstep-edits"  # their application_name
+POOL_SIZE = 2  # kept open
+POOL_CONNECTIONS = 4  # at most, a worker
+POOL_WAIT_SECONDS = 10.0
 NOTIFY = select(func.pg_notify(bindparam("channel"), bindparam("payload")))
 
 
@@ -278,10 +283,13 @@ class _Connections:
             return self.held
         with self.lock:
             if self.pool is None:
-                self.pool = make_engine(
-                    self.engine.url.render_as_string(hide_password=False),
-                    pre_ping=False,
-                    name=POOL_NAME,
+                self.pool = create_engine(
+                    self.engine.url,
+                    pool_size=POOL_SIZE,
+                    max_overflow=POOL_CONNECTIONS - POOL_SIZE,
+                    pool_timeout=POOL_WAIT_SECONDS,
+                    pool_pre_ping=False,
+                    connect_args={"application_name": POOL_NAME},
                 )
             pool = self.pool
         return pool.raw_connection()
