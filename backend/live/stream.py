@@ -23,7 +23,7 @@ from backend.observability.requestid import OUTER_SEND
 PING = b": ping\r\n\r\n"
 SHUTDOWN_POLL_SECONDS = 0.5
 
-_open: set[asyncio.Task[Any]] = set()  # the sending side of every open stream
+_open: set[asyncio.Task[Any]] = set()  # the sending task of every open stream
 
 
 class LiveStream(Response):
@@ -46,10 +46,19 @@ class LiveStream(Response):
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        me = asyncio.current_task()
-        assert me is not None
-        watcher = asyncio.create_task(_wait_for_disconnect(receive, me))
-        _open.add(me)
+        # The events go out from a task of their own. A task wakes up through every coroutine
+        # it waits in, and the request's task waits below every middleware and the router:
+        # woken for each event, it cost a screen twice what the sending itself does.
+        sender = asyncio.create_task(self._send_events(scope, send))
+        self._watcher = asyncio.create_task(_wait_for_disconnect(receive, sender))
+        _open.add(sender)
+        try:
+            await sender
+        finally:
+            _open.discard(sender)
+            self._watcher.cancel()
+
+    async def _send_events(self, scope: Scope, send: Send) -> None:
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             send = scope.get(OUTER_SEND, send)  # the headers went through every middleware
@@ -58,17 +67,17 @@ class LiveStream(Response):
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except asyncio.CancelledError:
             # The browser left, or the server is stopping: end quietly.
-            if not (watcher.done() or _stopping.is_set()):
+            if not (self._watcher.done() or _stopping.is_set()):
                 raise  # cancelled for another reason
+            me = asyncio.current_task()
+            assert me is not None
             me.uncancel()
-            if not watcher.done():  # the server is stopping: end the response properly
+            if not self._watcher.done():  # the server is stopping: end the response properly
                 with contextlib.suppress(Exception):
                     await send({"type": "http.response.body", "body": b"", "more_body": False})
         except OSError:
             pass  # the connection broke while sending
         finally:
-            _open.discard(me)
-            watcher.cancel()
             with contextlib.suppress(Exception):
                 await self.events.aclose()  # type: ignore[attr-defined]
 
