@@ -157,3 +157,32 @@ def test_an_edit_connection_the_database_dropped_is_replaced_and_the_edit_made_o
         f"/api/boards/{board.id}/changes?after={before}", headers=auth(board.facilitator)
     ).json()
     assert [c["seq"] for c in log] == [before + 1]  # written once
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # one statement there
+def test_a_click_s_cell_change_row_and_announcement_go_together(client, database_url):
+    board = make_board(client, activities=[{"name": "Pricing"}])
+    start = state(client, board, board.facilitator)["seq"]
+    for letters in ("O", "OD", "OD", ""):  # a new cell, a changed one, the same again, cleared
+        r = set_cell(client, board, board.facilitator, "Pricing", "Build", "PM", letters)
+        assert r.status_code == 200, r.text
+    log = client.get(
+        f"/api/boards/{board.id}/changes?after={start}", headers=auth(board.facilitator)
+    ).json()
+    assert [(c["seq"], c["data"]["slots"] != "", c["data"]["before"] != "") for c in log] == [
+        (start + 1, True, False),
+        (start + 2, True, True),
+        (start + 3, True, True),
+        (start + 4, False, True),
+    ]
+    assert state(client, board, board.facilitator)["cells"] in (
+        [],
+        [
+            {
+                "activity_id": board.activity("Pricing"),
+                "phase_id": board.phase("Build"),
+                "function_id": board.function("PM"),
+                "letters": "",
+            }
+        ],
+    )

@@ -114,10 +114,14 @@ class Statements:
     add_change: Statement
     others: Statement
     notify: Statement
+    # PostgreSQL: one change's cell write ("add", "set" or none: "") with its change row and
+    # NOTIFY as one statement (data-modifying CTEs), for the usual batch of one click.
+    together: dict[str, Statement] | None = None
 
 
 @cache
 def statements(dialect: Dialect, keeping: frozenset[str]) -> Statements:
+    change_row = [ADD_CHANGE_ROW.cte("change_row")]
     return Statements(
         next_seq=Statement(NEXT_SEQ, dialect),
         cell=Statement(CELL_SLOTS, dialect),
@@ -126,6 +130,15 @@ def statements(dialect: Dialect, keeping: frozenset[str]) -> Statements:
         add_change=Statement(ADD_CHANGE_ROW, dialect),
         others=Statement(other_changes(keeping), dialect),
         notify=Statement(NOTIFY, dialect),
+        together=(
+            {
+                "add": Statement(NOTIFY.add_cte(ADD_CELL.cte("cell_row"), *change_row), dialect),
+                "set": Statement(NOTIFY.add_cte(SET_CELL.cte("cell_row"), *change_row), dialect),
+                "": Statement(NOTIFY.add_cte(*change_row), dialect),
+            }
+            if dialect.name == "postgresql"
+            else None
+        ),
     )
 
 
@@ -209,24 +222,33 @@ def _write(conn: Any, sql: Statements, run: Run, progress: _Progress) -> list[Ne
             {"activity_id": a, "phase_id": p, "function_id": f, "slots": slots, "before": before},
             separators=(",", ":"),
         )
-    added, changed = [], []
+    writes: list[tuple[str, dict[str, Any]]] = []  # ("add" | "set", the cell's values)
     for (a, p, f), last in current.items():
         values = {"board": run.board_id, "a": a, "p": p, "f": f, "slots": last, "at": now}
         had = stored[(a, p, f)]
         if had is None:
             if last:
-                added.append(sql.add_cell.args(values))
+                writes.append(("add", values))
         elif had != last:
-            changed.append(sql.set_cell.args(values))
-    if added:
-        cur.executemany(sql.add_cell.sql, added)
-    if changed:
-        cur.executemany(sql.set_cell.sql, changed)
-    cur.executemany(sql.add_change.sql, [sql.add_change.args(_row(ch)) for ch in made])
+            writes.append(("set", values))
     payload = broker.notify_payload(run.board_id, made[-1].seq, changes.notes(made))
-    if payload is not None:
+    if sql.together is not None and payload is not None and len(made) == 1 and len(writes) <= 1:
+        # The usual click: one statement, one round trip with the commit.
+        how, values = writes[0] if writes else ("", {})
+        both = sql.together[how]
         channel, text = payload
-        cur.execute(sql.notify.sql, sql.notify.args({"channel": channel, "payload": text}))
+        cur.execute(
+            both.sql, both.args({**values, **_row(made[0]), "channel": channel, "payload": text})
+        )
+    else:
+        for how, statement in (("add", sql.add_cell), ("set", sql.set_cell)):
+            rows = [statement.args(values) for h, values in writes if h == how]
+            if rows:
+                cur.executemany(statement.sql, rows)
+        cur.executemany(sql.add_change.sql, [sql.add_change.args(_row(ch)) for ch in made])
+        if payload is not None:
+            channel, text = payload
+            cur.execute(sql.notify.sql, sql.notify.args({"channel": channel, "payload": text}))
     progress.committing = True  # from here, a dropped connection may have committed
     conn.commit()
     return made
@@ -289,6 +311,7 @@ class _Connections:
                     max_overflow=POOL_CONNECTIONS - POOL_SIZE,
                     pool_timeout=POOL_WAIT_SECONDS,
                     pool_pre_ping=False,
+                    pool_reset_on_return=None,  # every use ends in a commit or a rollback
                     connect_args={"application_name": POOL_NAME},
                 )
             pool = self.pool
