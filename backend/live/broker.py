@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -109,11 +112,28 @@ class InProcessBroker:
         loop, listener = self._loop, self._listener
         if loop is None or listener is None or loop.is_closed():
             return  # no live screens in this process (CLI, scripts)
-        loop.call_soon_threadsafe(listener, board_id, seq, notes)
+        if _running_loop() is not loop:
+            loop.call_soon_threadsafe(listener, board_id, seq, notes)
+            return
+        # The writer runs on the loop (SQLite's edit path): the hub hears now, so its screens
+        # are served before the writer's own answer goes out. Its failure is not the edit's.
+        try:
+            listener(board_id, seq, notes)
+        except Exception:
+            log.exception(
+                "live updates: the hub failed to take change %s of board %s", seq, board_id
+            )
 
     @property
     def healthy(self) -> bool:
         return True
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 _current: Broker | None = None
