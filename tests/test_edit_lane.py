@@ -9,7 +9,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from backend.boards.edit_store import POOL_NAME
+from backend.boards.edit_connections import POOL_NAME
 from tests.helpers import auth, make_board, set_cell, state
 
 

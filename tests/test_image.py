@@ -15,7 +15,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from backend.boards.edit_store import POOL_CONNECTIONS
+from backend.boards.edit_connections import POOL_CONNECTIONS
 from tests.harness import migrate
 from tests.helpers import auth, join, make_board, set_cell
 

@@ -10,6 +10,13 @@ from sqlmodel import Session
 from backend.boards.models import Cell, utcnow
 
 CELLS = Cell.__table__  # type: ignore[attr-defined]
+THE_CELL = (
+    (CELLS.c.board_id == bindparam("board"))
+    & (CELLS.c.activity_id == bindparam("a"))
+    & (CELLS.c.phase_id == bindparam("p"))
+    & (CELLS.c.function_id == bindparam("f"))
+)
+CELL_SLOTS = select(CELLS.c.slots).where(THE_CELL)
 CELLS_OF_ACTIVITIES = select(
     CELLS.c.activity_id, CELLS.c.phase_id, CELLS.c.function_id, CELLS.c.slots
 ).where(
@@ -25,14 +32,7 @@ ADD_CELL = insert(CELLS).values(
     updated_at=bindparam("at"),
 )
 SET_CELL = (
-    update(CELLS)
-    .where(
-        CELLS.c.board_id == bindparam("board"),
-        CELLS.c.activity_id == bindparam("a"),
-        CELLS.c.phase_id == bindparam("p"),
-        CELLS.c.function_id == bindparam("f"),
-    )
-    .values(slots=bindparam("slots"), updated_at=bindparam("at"))
+    update(CELLS).where(THE_CELL).values(slots=bindparam("slots"), updated_at=bindparam("at"))
 )
 
 

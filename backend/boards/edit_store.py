@@ -7,42 +7,32 @@ DBAPI cursor instead: the same statements, compiled once per dialect from the sa
 is what the session would have written. On PostgreSQL they go in pipeline mode: one round
 trip for the lock and the reads, one for the writes, the NOTIFY and the commit.
 
-A database error comes out as SQLAlchemy's own exception (``IntegrityError``,
-``OperationalError``...), as from a session, after a rollback; a dropped connection is
-thrown away rather than handed back to the pool.
+Its connections, and what a database error comes out as, are ``edit_connections``.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, create_engine, event, func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from backend.boards.cell_store import ADD_CELL, CELLS, SET_CELL
+from backend.boards.cell_store import ADD_CELL, CELL_SLOTS, SET_CELL
+from backend.boards.edit_connections import Disconnected, Progress, connection, translated
 from backend.boards.models import utcnow
 from backend.changes import service as changes
 from backend.changes.service import CHANGES, NEXT_SEQ, Actor, NewChange
 from backend.errors import NotFound
 from backend.live import broker
 
-CELL_SLOTS = select(CELLS.c.slots).where(
-    CELLS.c.board_id == bindparam("board"),
-    CELLS.c.activity_id == bindparam("a"),
-    CELLS.c.phase_id == bindparam("p"),
-    CELLS.c.function_id == bindparam("f"),
-)
 ADD_CHANGE_ROW = insert(CHANGES).values(
     board_id=bindparam("board_id"),
     seq=bindparam("seq"),
@@ -52,13 +42,6 @@ ADD_CHANGE_ROW = insert(CHANGES).values(
     actor_role=bindparam("actor_role"),
     created_at=bindparam("created_at"),
 )
-# The edit path's own PostgreSQL connections (``_Connections``): a batch takes one for a few
-# milliseconds, so a few serve a worker; past them a batch waits (README, "Sizing database
-# connections", counts them).
-POOL_NAME = "lockstep-edits"  # their application_name
-POOL_SIZE = 2  # kept open
-POOL_CONNECTIONS = 4  # at most, a worker
-POOL_WAIT_SECONDS = 10.0
 NOTIFY = select(func.pg_notify(bindparam("channel"), bindparam("payload")))
 
 
@@ -163,11 +146,11 @@ def write_run(engine: Engine, run: Run, *, wait: bool = True) -> list[NewChange]
     sqlite = engine.dialect.name == "sqlite"
     sql = statements(engine.dialect, run.keeping)
     for attempt in (1, 2):
-        progress = _Progress()
+        progress = Progress()
         try:
             with (
-                changes.sqlite_writer(wait=wait) if sqlite else _nothing(),
-                _connection(engine, progress) as conn,
+                changes.sqlite_writer(wait=wait) if sqlite else nullcontext(),
+                connection(engine, progress) as conn,
             ):
                 if sqlite:
                     made = _write(conn, sql, run, progress)
@@ -176,7 +159,7 @@ def write_run(engine: Engine, run: Run, *, wait: bool = True) -> list[NewChange]
                         made = _write(conn, sql, run, progress)
         except Disconnected as gone:
             if attempt == 2:
-                raise _translated(gone.error, engine.dialect, gone=True) from gone.error
+                raise translated(gone.error, engine.dialect, gone=True) from gone.error
             continue
         if made:
             changes.announce(made)
@@ -184,7 +167,7 @@ def write_run(engine: Engine, run: Run, *, wait: bool = True) -> list[NewChange]
     raise AssertionError("unreachable")
 
 
-def _write(conn: Any, sql: Statements, run: Run, progress: _Progress) -> list[NewChange] | None:
+def _write(conn: Any, sql: Statements, run: Run, progress: Progress) -> list[NewChange] | None:
     cur = conn.cursor()
     n = len(run.actors)
     cur.execute(sql.next_seq.sql, sql.next_seq.args({"board": run.board_id, "n": n}))
@@ -238,14 +221,15 @@ def _write(conn: Any, sql: Statements, run: Run, progress: _Progress) -> list[Ne
         both = sql.together[how]
         channel, text = payload
         cur.execute(
-            both.sql, both.args({**values, **_row(made[0]), "channel": channel, "payload": text})
+            both.sql,
+            both.args({**values, **changes.row(made[0]), "channel": channel, "payload": text}),
         )
     else:
         for how, statement in (("add", sql.add_cell), ("set", sql.set_cell)):
             rows = [statement.args(values) for h, values in writes if h == how]
             if rows:
                 cur.executemany(statement.sql, rows)
-        cur.executemany(sql.add_change.sql, [sql.add_change.args(_row(ch)) for ch in made])
+        cur.executemany(sql.add_change.sql, [sql.add_change.args(changes.row(ch)) for ch in made])
         if payload is not None:
             channel, text = payload
             cur.execute(sql.notify.sql, sql.notify.args({"channel": channel, "payload": text}))
@@ -259,162 +243,3 @@ def _others(cur: Any, sql: Statements, run: Run, first: int) -> bool:
     cur.execute(sql.others.sql, sql.others.args(params))
     (count,) = cur.fetchone()
     return bool(count)
-
-
-def _row(ch: NewChange) -> dict[str, Any]:
-    return {
-        "board_id": ch.board_id,
-        "seq": ch.seq,
-        "kind": ch.kind,
-        "data": ch.data,
-        "actor": ch.actor,
-        "actor_role": ch.actor_role,
-        "created_at": ch.created_at,
-    }
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
-
-
-class _Connections:
-    """Where the edit path takes its connections, for one engine of the app.
-
-    SQLite: one connection, kept open: every write holds the process's writer lock, so it
-    is never used by two at once, and a checkout per edit costs as much as its statements.
-    PostgreSQL: a pool of its own that does not ping the server before every checkout, as
-    the app's engine does (a round trip: a third of an edit's database time). A dropped
-    connection shows at its first statement instead, before a commit is sent, and the run
-    is tried once more on a fresh one (``write_run``). Both go when the engine is disposed.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.held: Any = None
-        self.pool: Engine | None = None
-        self.lock = threading.Lock()
-        event.listen(engine, "engine_disposed", self.close)
-
-    def take(self) -> Any:
-        if self.engine.dialect.name == "sqlite":
-            if self.held is None:
-                held = self.engine.raw_connection()
-                held.detach()  # ours until closed: never handed back to the pool
-                self.held = held
-            return self.held
-        with self.lock:
-            if self.pool is None:
-                self.pool = create_engine(
-                    self.engine.url,
-                    pool_size=POOL_SIZE,
-                    max_overflow=POOL_CONNECTIONS - POOL_SIZE,
-                    pool_timeout=POOL_WAIT_SECONDS,
-                    pool_pre_ping=False,
-                    pool_reset_on_return=None,  # every use ends in a commit or a rollback
-                    connect_args={"application_name": POOL_NAME},
-                )
-            pool = self.pool
-        return pool.raw_connection()
-
-    def give_back(self, conn: Any) -> None:
-        if conn is not self.held:
-            conn.close()  # back to the pool
-
-    def drop(self, conn: Any) -> None:
-        """A connection found dropped: closed, and on PostgreSQL every idle one with it
-        (they went down together)."""
-        if conn is self.held:
-            self.held = None
-            conn.invalidate()
-            conn.close()
-            return
-        conn.invalidate()
-        conn.close()
-        if self.pool is not None:
-            self.pool.dispose(close=False)
-
-    def close(self, *_: Any) -> None:
-        held, self.held = self.held, None
-        if held is not None:
-            held.close()
-        pool, self.pool = self.pool, None
-        if pool is not None:
-            pool.dispose()
-
-
-_BY_ENGINE: WeakKeyDictionary[Engine, _Connections] = WeakKeyDictionary()
-_REGISTRY_LOCK = threading.Lock()
-
-
-def connections(engine: Engine) -> _Connections:
-    found = _BY_ENGINE.get(engine)
-    if found is None:
-        with _REGISTRY_LOCK:
-            found = _BY_ENGINE.get(engine)
-            if found is None:
-                found = _BY_ENGINE[engine] = _Connections(engine)
-    return found
-
-
-class Disconnected(Exception):
-    """The connection was found dropped before the run's commit was sent."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-@dataclass
-class _Progress:
-    committing: bool = False
-
-
-@contextmanager
-def _connection(engine: Engine, progress: _Progress) -> Iterator[Any]:
-    """A connection for one transaction: rolled back on any error, which comes out as
-    SQLAlchemy's exception for it, or as ``Disconnected`` when the connection was found
-    dropped before the commit was sent (nothing was written: the run may go again)."""
-    dialect = engine.dialect
-    dbapi_error = dialect.loaded_dbapi.Error
-    source = connections(engine)
-    try:
-        conn = source.take()
-    except dbapi_error as exc:
-        raise _translated(exc, dialect, gone=dialect.is_disconnect(exc, None, None)) from exc
-    try:
-        yield conn
-    except dbapi_error as exc:
-        gone = dialect.is_disconnect(exc, conn.dbapi_connection, None)
-        if gone:
-            source.drop(conn)
-            if not progress.committing:
-                raise Disconnected(exc) from exc
-        else:
-            _rollback(source, conn)
-        raise _translated(exc, dialect, gone=gone) from exc
-    except BaseException:
-        _rollback(source, conn)
-        raise
-    else:
-        source.give_back(conn)
-
-
-def _translated(exc: Exception, dialect: Dialect, *, gone: bool) -> DBAPIError:
-    return DBAPIError.instance(  # type: ignore[return-value]  # a DBAPI error in: a DBAPIError out
-        None,
-        None,
-        exc,
-        dialect.loaded_dbapi.Error,
-        connection_invalidated=gone,
-        dialect=dialect,
-    )
-
-
-def _rollback(source: _Connections, conn: Any) -> None:
-    try:
-        conn.rollback()
-    except Exception:  # noqa: BLE001 - the first error is the one to report
-        source.drop(conn)
-    else:
-        source.give_back(conn)
