@@ -206,3 +206,19 @@ def test_facts_of_another_board_under_the_same_id_write_nothing(client):
     assert r.status_code == 404, r.text
     assert board_seq(new.id) == before
     assert FACTS.get(new.id) is None  # and read afresh next time
+
+
+def test_what_people_typed_is_written_as_typed(client):
+    """The edit path writes its values as literals on PostgreSQL (edit_store._literal):
+    quotes, backslashes, percent signs, a semicolon and non-ASCII letters in a name come
+    back exactly, and nothing else is run."""
+    name = "O'Brien \\ 100% ; DROP TABLE cell; -- Zoë"
+    board = make_board(client, activities=[{"name": "Pricing"}])
+    token = join(client, board, name, "PM")
+    start = state(client, board, board.facilitator)["seq"]
+    r = set_cell(client, board, token, "Pricing", "Discover", "PM", "OD")
+    assert r.status_code == 200, r.text
+    (change,) = log_of(client, board, start)
+    assert change["actor"] == name
+    assert change["data"]["slots"] == "OD"
+    assert state(client, board, board.facilitator)["cells"][0]["letters"] == "OD"

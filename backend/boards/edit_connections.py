@@ -30,8 +30,9 @@ class _Connections:
 
     SQLite: one connection, kept open: every write holds the process's writer lock, so it
     is never used by two at once, and a checkout per edit costs as much as its statements.
-    PostgreSQL: a pool of its own that does not ping the server before every checkout, as
-    the app's engine does (a round trip: a third of an edit's database time). A dropped
+    PostgreSQL: a pool of its own, in autocommit mode, that does not ping the server before
+    every checkout, as the app's engine does (a round trip: a third of an edit's database
+    time). A dropped
     connection shows at its first statement instead, before a commit is sent, and the run
     is tried once more on a fresh one (``edit_store.write_run``). Both go when the engine is disposed.
     """
@@ -59,6 +60,8 @@ class _Connections:
                     pool_timeout=POOL_WAIT_SECONDS,
                     pool_pre_ping=False,
                     pool_reset_on_return=None,  # every use ends in a commit or a rollback
+                    # The edit path opens and ends its transactions in its own statements.
+                    isolation_level="AUTOCOMMIT",
                     connect_args={"application_name": POOL_NAME},
                 )
             pool = self.pool

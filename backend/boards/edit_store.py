@@ -4,8 +4,9 @@ It runs on every click in the room. Through the ORM's session its handful of sta
 cost several times the database's own work, so here they run on a pooled connection's
 DBAPI cursor instead: the same statements, compiled once per dialect from the same tables
 (``cell_store``, ``changes.service``), with the same type processing, so what they write
-is what the session would have written. On PostgreSQL they go in pipeline mode: one round
-trip for the lock and the reads, one for the writes, the NOTIFY and the commit.
+is what the session would have written. On PostgreSQL each step's statements go as one
+text: one round trip for the lock and the reads, one for the writes, the NOTIFY and the
+commit (``_Remote``).
 
 Its connections, and what a database error comes out as, are ``edit_connections``.
 """
@@ -17,9 +18,11 @@ import secrets
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
+from psycopg import pq
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.sql import ClauseElement
@@ -97,14 +100,10 @@ class Statements:
     add_change: Statement
     others: Statement
     notify: Statement
-    # PostgreSQL: one change's cell write ("add", "set" or none: "") with its change row and
-    # NOTIFY as one statement (data-modifying CTEs), for the usual batch of one click.
-    together: dict[str, Statement] | None = None
 
 
 @cache
 def statements(dialect: Dialect, keeping: frozenset[str]) -> Statements:
-    change_row = [ADD_CHANGE_ROW.cte("change_row")]
     return Statements(
         next_seq=Statement(NEXT_SEQ, dialect),
         cell=Statement(CELL_SLOTS, dialect),
@@ -113,15 +112,6 @@ def statements(dialect: Dialect, keeping: frozenset[str]) -> Statements:
         add_change=Statement(ADD_CHANGE_ROW, dialect),
         others=Statement(other_changes(keeping), dialect),
         notify=Statement(NOTIFY, dialect),
-        together=(
-            {
-                "add": Statement(NOTIFY.add_cte(ADD_CELL.cte("cell_row"), *change_row), dialect),
-                "set": Statement(NOTIFY.add_cte(SET_CELL.cte("cell_row"), *change_row), dialect),
-                "": Statement(NOTIFY.add_cte(*change_row), dialect),
-            }
-            if dialect.name == "postgresql"
-            else None
-        ),
     )
 
 
@@ -152,11 +142,7 @@ def write_run(engine: Engine, run: Run, *, wait: bool = True) -> list[NewChange]
                 changes.sqlite_writer(wait=wait) if sqlite else nullcontext(),
                 connection(engine, progress) as conn,
             ):
-                if sqlite:
-                    made = _write(conn, sql, run, progress)
-                else:
-                    with conn.driver_connection.pipeline():
-                        made = _write(conn, sql, run, progress)
+                made = _write(_Local(conn) if sqlite else _Remote(conn), sql, run, progress)
         except Disconnected as gone:
             if attempt == 2:
                 raise translated(gone.error, engine.dialect, gone=True) from gone.error
@@ -167,34 +153,105 @@ def write_run(engine: Engine, run: Run, *, wait: bool = True) -> list[NewChange]
     raise AssertionError("unreachable")
 
 
-def _write(conn: Any, sql: Statements, run: Run, progress: Progress) -> list[NewChange] | None:
-    cur = conn.cursor()
+Call = tuple[Statement, dict[str, Any]]
+
+
+class _Local:
+    """SQLite: each statement as it comes (the database is in this process: no round trips
+    to save), in the transaction the driver opens at the first write."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.cur = conn.cursor()
+
+    def read(self, calls: list[Call], *, begin: bool = False) -> list[list[Any]]:
+        out = []
+        for stmt, params in calls:
+            self.cur.execute(stmt.sql, stmt.args(params))
+            out.append(self.cur.fetchall())
+        return out
+
+    def commit(self, calls: list[Call]) -> None:
+        for stmt, params in calls:
+            self.cur.execute(stmt.sql, stmt.args(params))
+        self.conn.commit()
+
+
+class _Remote:
+    """PostgreSQL: each step's statements in one text, sent with the simple query protocol:
+    one round trip opens the transaction and reads, one writes, notifies and commits. The
+    values go in as literals (``_literal``: libpq's own quoting for text). The connection is
+    in autocommit mode (``edit_connections``), so the transaction is the one these texts
+    open; a rollback still ends it."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        driver = conn.driver_connection
+        self.cur = driver.cursor()
+        self.escape = pq.Escaping(driver.pgconn).escape_literal
+
+    def _text(self, calls: list[Call]) -> list[str]:
+        return [
+            stmt.sql % {k: _literal(v, self.escape) for k, v in stmt.args(params).items()}  # type: ignore[union-attr]
+            for stmt, params in calls
+        ]
+
+    def read(self, calls: list[Call], *, begin: bool = False) -> list[list[Any]]:
+        cur = self.cur
+        cur.execute(";".join((["BEGIN"] if begin else []) + self._text(calls)))
+        if begin:
+            cur.nextset()  # past BEGIN's result
+        out = [cur.fetchall()]
+        while cur.nextset():
+            out.append(cur.fetchall())
+        return out
+
+    def commit(self, calls: list[Call]) -> None:
+        self.cur.execute(";".join([*self._text(calls), "COMMIT"]))
+
+
+def _literal(value: Any, escape: Callable[[bytes], bytes]) -> str:
+    """A value as a PostgreSQL literal; the statements cast each to its column's type."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str):
+        return escape(value.encode()).decode()
+    if isinstance(value, datetime):
+        return f"'{value.isoformat()}'"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _write(
+    db: _Local | _Remote, sql: Statements, run: Run, progress: Progress
+) -> list[NewChange] | None:
     n = len(run.actors)
-    cur.execute(sql.next_seq.sql, sql.next_seq.args({"board": run.board_id, "n": n}))
-    # Read before the writes decide anything; on PostgreSQL these go with the lock, after it.
+    board = run.board_id
     distinct = list(dict.fromkeys((a, p, f) for a, p, f, _ in run.cells))
-    reads = []
-    for a, p, f in distinct:
-        c = conn.cursor()
-        c.execute(sql.cell.sql, sql.cell.args({"board": run.board_id, "a": a, "p": p, "f": f}))
-        reads.append(c)
-    row = cur.fetchone()
-    if row is None:
+    # The lock and its sequence numbers first, then the cells as they are under it.
+    seq_rows, *cell_rows = db.read(
+        [(sql.next_seq, {"board": board, "n": n})]
+        + [(sql.cell, {"board": board, "a": a, "p": p, "f": f}) for a, p, f in distinct],
+        begin=True,
+    )
+    if not seq_rows:
         raise NotFound("This board no longer exists")
-    last, _mode, token = row
+    last, _mode, token = seq_rows[0]
     if not secrets.compare_digest(token, run.board_token):
         raise NotFound("This board no longer exists")  # SQLite reuses a deleted board's id
     first = last - n + 1
-    if first <= run.known_seq or (first > run.known_seq + 1 and _others(cur, sql, run, first)):
-        conn.rollback()
+    if first <= run.known_seq or (first > run.known_seq + 1 and _others(db, sql, run, first)):
+        db.conn.rollback()
         return None
-    stored: dict[tuple[int, int, int], str | None] = {}
-    for key, c in zip(distinct, reads, strict=True):
-        found = c.fetchone()
-        stored[key] = found[0] if found is not None else None
+    stored = {
+        key: (rows[0][0] if rows else None) for key, rows in zip(distinct, cell_rows, strict=True)
+    }
     now = utcnow()
     made = [
-        NewChange(run.board_id, first + i, run.kind, actor.name, actor.role, created_at=now)
+        NewChange(board, first + i, run.kind, actor.name, actor.role, created_at=now)
         for i, actor in enumerate(run.actors)
     ]
     current = dict(stored)
@@ -205,41 +262,26 @@ def _write(conn: Any, sql: Statements, run: Run, progress: Progress) -> list[New
             {"activity_id": a, "phase_id": p, "function_id": f, "slots": slots, "before": before},
             separators=(",", ":"),
         )
-    writes: list[tuple[str, dict[str, Any]]] = []  # ("add" | "set", the cell's values)
-    for (a, p, f), last in current.items():
-        values = {"board": run.board_id, "a": a, "p": p, "f": f, "slots": last, "at": now}
+    writes: list[Call] = []
+    for (a, p, f), last_slots in current.items():
+        values = {"board": board, "a": a, "p": p, "f": f, "slots": last_slots, "at": now}
         had = stored[(a, p, f)]
         if had is None:
-            if last:
-                writes.append(("add", values))
-        elif had != last:
-            writes.append(("set", values))
-    payload = broker.notify_payload(run.board_id, made[-1].seq, changes.notes(made))
-    if sql.together is not None and payload is not None and len(made) == 1 and len(writes) <= 1:
-        # The usual click: one statement, one round trip with the commit.
-        how, values = writes[0] if writes else ("", {})
-        both = sql.together[how]
+            if last_slots:
+                writes.append((sql.add_cell, values))
+        elif had != last_slots:
+            writes.append((sql.set_cell, values))
+    writes += [(sql.add_change, changes.row(ch)) for ch in made]
+    payload = broker.notify_payload(board, made[-1].seq, changes.notes(made))
+    if payload is not None:
         channel, text = payload
-        cur.execute(
-            both.sql,
-            both.args({**values, **changes.row(made[0]), "channel": channel, "payload": text}),
-        )
-    else:
-        for how, statement in (("add", sql.add_cell), ("set", sql.set_cell)):
-            rows = [statement.args(values) for h, values in writes if h == how]
-            if rows:
-                cur.executemany(statement.sql, rows)
-        cur.executemany(sql.add_change.sql, [sql.add_change.args(changes.row(ch)) for ch in made])
-        if payload is not None:
-            channel, text = payload
-            cur.execute(sql.notify.sql, sql.notify.args({"channel": channel, "payload": text}))
+        writes.append((sql.notify, {"channel": channel, "payload": text}))
     progress.committing = True  # from here, a dropped connection may have committed
-    conn.commit()
+    db.commit(writes)
     return made
 
 
-def _others(cur: Any, sql: Statements, run: Run, first: int) -> bool:
+def _others(db: _Local | _Remote, sql: Statements, run: Run, first: int) -> bool:
     params = {"board": run.board_id, "after": run.known_seq, "before": first}
-    cur.execute(sql.others.sql, sql.others.args(params))
-    (count,) = cur.fetchone()
+    ((count,),) = db.read([(sql.others, params)])[0]
     return bool(count)
