@@ -20,26 +20,40 @@ def finding_items(screen: Any, offer: Any) -> Markup:
     activities, phases = view.activity_names, view.phase_names
     out = []
     for e in offer.entries[:SHOWN]:
-        level = e.finding.level
-        key = escape(e.key)
-        message = escape(e.finding.message)
-        where = (
-            f"<strong>{escape(activities[e.activity])}</strong> · "
-            if e.activity is not None
-            else ""
-        )
-        fix = ""
-        if screen.fixable(e):
-            fix = (
-                f'<details class="fixes {who}" id="fixes-{key}" '
-                f'data-fixes-url="/boards/{board_id}/fixes/{key}"><summary>Fix…'
-                f'<span class="sr"> {message}</span></summary><div class="fix-body" '
-                f'id="fix-body-{key}" aria-live="polite"><p class="muted small">Working out the '
-                "fixes…</p></div></details>"
-            )
-        out.append(
-            f'<li class="problem-{level}" data-finding="{key}"><span class="st st-{level}">'
-            f"{'✕' if level == 'error' else '!'}</span> {where}{escape(phases[e.phase])}: "
-            f"{message} {fix}</li>"
-        )
+        activity = activities[e.activity] if e.activity is not None else None
+        key = (board_id, who, e.key, e.finding, activity, phases[e.phase], screen.fixable(e))
+        item = _ITEMS.get(key)
+        if item is None:
+            if len(_ITEMS) >= MEMO:
+                _ITEMS.clear()
+            item = _ITEMS[key] = _item(*key)
+        out.append(item)
     return Markup("".join(out))
+
+
+# Most findings stay as they are from one edit to the next: each item is built once.
+MEMO = 20_000
+_ITEMS: dict[tuple[Any, ...], str] = {}
+
+
+def _item(
+    board_id: int, who: str, key: str, finding: Any, activity: str | None, phase: str, fix: bool
+) -> str:
+    level = finding.level
+    key = escape(key)
+    message = escape(finding.message)
+    where = f"<strong>{escape(activity)}</strong> · " if activity is not None else ""
+    fixes = (
+        f'<details class="fixes {who}" id="fixes-{key}" '
+        f'data-fixes-url="/boards/{board_id}/fixes/{key}"><summary>Fix…'
+        f'<span class="sr"> {message}</span></summary><div class="fix-body" '
+        f'id="fix-body-{key}" aria-live="polite"><p class="muted small">Working out the '
+        "fixes…</p></div></details>"
+        if fix
+        else ""
+    )
+    return (
+        f'<li class="problem-{level}" data-finding="{key}"><span class="st st-{level}">'
+        f"{'✕' if level == 'error' else '!'}</span> {where}{escape(phase)}: "
+        f"{message} {fixes}</li>"
+    )

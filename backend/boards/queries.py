@@ -41,15 +41,18 @@ class MatrixView:
     @cached_property
     def problems(self) -> list[tuple[str, str, str, str]]:
         """(level, activity, phase, message) for every failing check, errors first."""
-        phase_names = {p.id: p.name for p in self.phases}
+        cells = self.check.cells
+        phases = list(self.phase_names.items())
         out = []
-        for a in self.activities:
-            for p in self.phases:
-                for f in self.status(a.id, p.id).findings:
-                    out.append((f.level, a.name, p.name, f.message))
+        for a, activity in self.activity_names.items():
+            for p, phase in phases:
+                status = cells.get((a, p))
+                if status is not None:
+                    for f in status.findings:
+                        out.append((f.level, activity, phase, f.message))
         for pid, status in self.check.phases.items():
             for f in status.findings:
-                out.append((f.level, "", phase_names.get(pid, ""), f.message))
+                out.append((f.level, "", self.phase_names.get(pid, ""), f.message))
         return sorted(out, key=lambda x: x[0] != "error")
 
     @cached_property
@@ -57,6 +60,10 @@ class MatrixView:
         """(errors, warnings) among ``problems``."""
         errors = sum(1 for p in self.problems if p[0] == "error")
         return errors, len(self.problems) - errors
+
+    # The board's structure as plain ids and names, in board order. A view moved forward by
+    # cell edits (``workshop.screen_update``) keeps the same structure and takes these along.
+    STRUCTURE = ("phase_names", "activity_names")
 
     @cached_property
     def phase_names(self) -> dict[int, str]:
@@ -66,12 +73,20 @@ class MatrixView:
     def activity_names(self) -> dict[int, str]:
         return {a.id: a.name for a in self.activities if a.id is not None}
 
-    @property
+    @cached_property
     def progress(self) -> tuple[int, int]:
         """(activity+phase pairs that pass every error rule, all pairs)."""
         total = len(self.activities) * len(self.phases)
         done = sum(1 for s in self.check.cells.values() if s.state in ("ok", "warning"))
         return done, total
+
+    def with_structure_of(self, other: MatrixView) -> MatrixView:
+        """This view, given ``other``'s structure already worked out (the same board's
+        phases, functions and activities)."""
+        for name in self.STRUCTURE:
+            if name in other.__dict__:
+                self.__dict__[name] = other.__dict__[name]
+        return self
 
 
 def ordered(session: Session, table: type, board_id: int) -> list:  # type: ignore[type-arg]

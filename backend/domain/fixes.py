@@ -303,9 +303,13 @@ def group_fixes(ctx: Context, a: Id, p: Id, finding: Finding) -> list[Fix]:
 # --- a whole phase ----------------------------------------------------------------------------
 
 
-def idle_functions(ctx: Context, p: Id) -> list[Id]:
-    holding = {f for (_a, q, f), s in ctx.cells.items() if q == p and s}
-    return [f for f in ctx.functions if f not in holding]
+def idle_functions(ctx: Context) -> dict[Id, list[Id]]:
+    """Each phase's functions that hold no role on any activity, in one pass over the cells."""
+    holding: dict[Id, set[Id]] = {p: set() for p in ctx.phases}
+    for (_a, q, f), s in ctx.cells.items():
+        if s and q in holding:
+            holding[q].add(f)
+    return {p: [f for f in ctx.functions if f not in held] for p, held in holding.items()}
 
 
 def phase_fixes(ctx: Context, p: Id, f: Id) -> list[Fix]:
@@ -354,9 +358,10 @@ def board_fixes(ctx: Context, check: BoardCheck, *, with_fixes: bool = True) -> 
                         tuple(group_fixes(ctx, a, p, finding)) if with_fixes else (),
                     )
                 )
+    idle_in = idle_functions(ctx)
     for p in ctx.phases:
         status = check.phases.get(p)
-        idle = idle_functions(ctx, p)
+        idle = idle_in[p]
         findings = [f for f in status.findings if f.code == "idle-function"] if status else []
         # check_phase lists one finding per idle function, in board order.
         for finding, f in zip(findings, idle, strict=False):

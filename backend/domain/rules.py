@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from backend.domain.frameworks import CONSULTED, DRIVER, OWNER, Framework
@@ -33,7 +34,7 @@ class Status:
     findings: tuple[Finding, ...] = ()
     empty: bool = False
 
-    @property
+    @cached_property
     def state(self) -> str:
         if self.empty:
             return "open"

@@ -35,8 +35,8 @@ def context(v: MatrixView, w: WorkshopView, since: tuple[str, Comparison] | None
     label, previous = ("", {}) if since is None else (since[0], previous_owners(v, since[1]))
     return fx.Context(
         framework=v.framework,
-        activities=[a.id for a in v.activities if a.id is not None],
-        phases=[p.id for p in v.phases if p.id is not None],
+        activities=list(v.activity_names),
+        phases=list(v.phase_names),
         functions=[f.id for f in v.functions if f.id is not None],
         cells=v.cells,
         names=v.names,

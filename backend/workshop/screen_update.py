@@ -62,7 +62,7 @@ def advance(screen: Screen, edits: Sequence[tuple[int, Mapping[str, Any]]]) -> S
         view.names,
     )
     w = screen.w if agreed is screen.w.agreed else replace(screen.w, agreed=agreed)
-    new_view = replace(view, cells=cells, check=check, seq=edits[-1][0])
+    new_view = replace(view, cells=cells, check=check, seq=edits[-1][0]).with_structure_of(view)
     return Screen(
         new_view,
         w,
