@@ -12,21 +12,24 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 MAX_ENTRIES = 32
 
-_entries: OrderedDict[Hashable, str] = OrderedDict()
+_entries: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()
 stats = {"hits": 0, "misses": 0, "rows_reused": 0}
+T = TypeVar("T", str, bytes)
 
 
-def cached(key: Hashable, render: Callable[[], str]) -> str:
+def cached(key: Hashable, render: Callable[[], T]) -> T:
+    """HTML (text, or encoded for a page's spliced parts) rendered once per key."""
     with _lock:
         html = _entries.get(key)
         if html is not None:
             _entries.move_to_end(key)
             stats["hits"] += 1
-            return html
+            return html  # type: ignore[no-any-return]
     html = render()
     with _lock:
         stats["misses"] += 1
@@ -69,13 +72,13 @@ def cached_screen(
 
 
 ROWS_MAX = 5000  # rendered matrix rows (a few kilobytes each)
-_rows: OrderedDict[Hashable, tuple[int, str]] = OrderedDict()
+_rows: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
 
 
-def cached_row(key: Hashable, seq: int, changed: int, render: Callable[[], str]) -> str:
-    """One rendered matrix row, reused while nothing in it changed: ``key`` names the row
-    in one generation of a board's screens, ``changed`` is the sequence of the row's last
-    edit (-1: none), ``seq`` the sequence being rendered."""
+def cached_row(key: Hashable, seq: int, changed: int, render: Callable[[], bytes]) -> bytes:
+    """One rendered matrix row, encoded, reused while nothing in it changed: ``key`` names
+    the row in one generation of a board's screens, ``changed`` is the sequence of the row's
+    last edit (-1: none), ``seq`` the sequence being rendered."""
     with _lock:
         hit = _rows.get(key)
         if hit is not None and hit[0] >= changed:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from backend.boards.cell_html import row_cells, status_cell
@@ -46,6 +49,38 @@ def is_htmx(request: Request) -> bool:
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+class Spliced:
+    """A page's biggest pieces kept out of its template (a 200-activity matrix is megabytes
+    of HTML): the template writes a marker where each goes, and the page's bytes are put
+    together around them. Through Jinja each would be copied several times over (autoescape
+    wraps a Markup in a new one, the output is joined, the page encoded). The markers carry
+    a random token, and what people typed reaches the template escaped, so nothing else in
+    a page can look like one."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._opening = f"<!--part-{secrets.token_hex(8)}:"
+        self._marker = re.compile(re.escape(self._opening) + r"(\d+)-->")
+
+    def part(self, html: bytes) -> Markup:
+        self._parts.append(html)
+        return Markup(f"{self._opening}{len(self._parts) - 1}-->")
+
+    def join(self, page: str) -> bytes:
+        pieces = self._marker.split(page)
+        return b"".join(
+            self._parts[int(piece)] if i % 2 else piece.encode() for i, piece in enumerate(pieces)
+        )
+
+
+def render_spliced(
+    request: Request, name: str, spliced: Spliced, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """``render`` for a page with ``spliced`` parts."""
+    html = templates.get_template(name).render(request=request, **context)
+    return HTMLResponse(spliced.join(html), status_code=status_code)
 
 
 def render_fragment(name: str, **context: Any) -> str:

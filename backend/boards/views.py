@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from backend import render_cache
 from backend.boards import service
-from backend.boards.models import Activity, Board
+from backend.boards.models import Board
 from backend.boards.service import DEFAULT_FUNCTIONS, DEFAULT_PHASES, ActivitySpec
 from backend.catalogue.loader import load_catalogue
 from backend.changes.service import cell_edits
@@ -30,7 +30,7 @@ from backend.links import base_url, links
 from backend.live.render import cell_fragments
 from backend.security import Access, AccessDep, request_token, resolve
 from backend.validation import MAX_TITLE, is_token
-from backend.web import is_htmx, render, templates
+from backend.web import Spliced, is_htmx, render, render_spliced, templates
 from backend.workshop import rounds
 from backend.workshop.screen import Screen, load_screen
 from backend.workshop.screen_update import advance
@@ -48,44 +48,69 @@ def screen_for(session: SessionDep, access: Access) -> Screen:
     return load_screen(session, access.board, role=access.role, viewer=access.participant)
 
 
-def matrix_html(screen: Screen, access: Access) -> Markup:
-    """The matrix for this viewer, rendered once per board state and kind of viewer."""
+ROWS = "<!--rows-->"  # where _matrix_partial.html's rows go (see _matrix)
+
+
+def _matrix(screen: Screen, access: Access) -> bytes:
+    """The matrix for this viewer, encoded. Its rows are joined here rather than in the
+    template (each would be copied twice there), each kept encoded: rows no cell edit
+    touched since they were rendered (in the same generation of screens) are reused, and
+    a big board's matrix is put together without encoding megabytes of text again."""
     board = screen.v.board
     own = access.participant.id if access.participant and board.mode == rounds.WORKSHOP else None
-    key = ("matrix", board.id, board.facilitator_token, screen.v.seq, access.role, own)
     row_template = templates.get_template("_row_partial.html")
-
-    def row_html(a: Activity) -> Markup:
-        # Rows no cell edit touched since they were rendered (same generation) are reused.
-        return Markup(
-            render_cache.cached_row(
-                ("row", screen.generation, access.role, own, a.id),
-                screen.v.seq,
-                screen.touched.get(a.id or 0, -1),
-                lambda: row_template.render(v=screen.v, s=screen, access=access, a=a),
-            )
+    rows = [
+        render_cache.cached_row(
+            ("row", screen.generation, access.role, own, a.id),
+            screen.v.seq,
+            screen.touched.get(a.id or 0, -1),
+            lambda a=a: row_template.render(v=screen.v, s=screen, access=access, a=a).encode(),  # type: ignore[misc]
         )
-
-    return Markup(
-        render_cache.cached(
-            key,
-            lambda: templates.get_template("_matrix_partial.html").render(
-                v=screen.v, s=screen, access=access, row_html=row_html
-            ),
-        )
+        for a in screen.v.activities
+    ]
+    html = templates.get_template("_matrix_partial.html").render(
+        v=screen.v, s=screen, access=access, rows=Markup(ROWS)
     )
+    before, _, after = html.partition(ROWS)
+    return b"".join([before.encode(), *rows, after.encode()])
 
 
-def setup_html(screen: Screen) -> Markup:
+def _matrix_key(screen: Screen, access: Access) -> tuple[object, ...]:
+    """A matrix is rendered once per board state and kind of viewer."""
+    board = screen.v.board
+    own = access.participant.id if access.participant and board.mode == rounds.WORKSHOP else None
+    return ("matrix", board.id, board.facilitator_token, screen.v.seq, access.role, own)
+
+
+def matrix_bytes(screen: Screen, access: Access) -> bytes:
+    return render_cache.cached(_matrix_key(screen, access), lambda: _matrix(screen, access))
+
+
+def matrix_html(screen: Screen, access: Access) -> Markup:
+    return Markup(matrix_bytes(screen, access).decode())
+
+
+def _setup(screen: Screen) -> str:
     """The facilitator's set-up panel (title, phases, functions, activities), rendered once
     per generation of screens: cell edits, all that moves a screen forward, do not change it
     (on a 200-activity board it is a good part of the page)."""
-    return Markup(
-        render_cache.cached(
-            ("setup", screen.generation),
-            lambda: templates.get_template("_setup_partial.html").render(v=screen.v),
-        )
-    )
+    return templates.get_template("_setup_partial.html").render(v=screen.v)
+
+
+def setup_html(screen: Screen) -> Markup:
+    return Markup(render_cache.cached(("setup", screen.generation), lambda: _setup(screen)))
+
+
+def page_parts(screen: Screen, access: Access, spliced: Spliced) -> dict[str, object]:
+    """The matrix and the set-up panel as a full page's spliced parts, kept encoded."""
+    return {
+        "matrix_html": lambda: spliced.part(matrix_bytes(screen, access)),
+        "setup_html": lambda: spliced.part(
+            render_cache.cached(
+                ("setup", screen.generation, "bytes"), lambda: _setup(screen).encode()
+            )
+        ),
+    }
 
 
 def review_dates() -> dict[str, str]:
@@ -155,13 +180,14 @@ def tools(request: Request, session: SessionDep, access: Access) -> dict[str, ob
 
 def board_page(request: Request, session: SessionDep, access: Access) -> HTMLResponse:
     screen = page_screen(session, access)
-    return render(
-        request,
-        "board.html",
-        token=access.token,
-        tools=tools(request, session, access),
+    spliced = Spliced()
+    context: dict[str, Any] = {
         **screen_context(request, screen, access),
-    )
+        **page_parts(screen, access, spliced),
+        "token": access.token,
+        "tools": tools(request, session, access),
+    }
+    return render_spliced(request, "board.html", spliced, **context)
 
 
 def live_html(

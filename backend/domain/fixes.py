@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backend.domain.frameworks import CONSULTED, DRIVER, INFORMED, OWNER, Framework
-from backend.domain.rules import MAX_CONSULTED, BoardCheck, Finding
+from backend.domain.rules import ERROR, MAX_CONSULTED, BoardCheck, Finding
 
 Id = int  # activity, phase and function ids
 Key = tuple[Id, Id, Id]  # activity, phase, function
@@ -339,25 +339,29 @@ def phase_fixes(ctx: Context, p: Id, f: Id) -> list[Fix]:
 # --- the board --------------------------------------------------------------------------------
 
 
-def board_fixes(ctx: Context, check: BoardCheck, *, with_fixes: bool = True) -> list[FindingFixes]:
+def board_fixes(
+    ctx: Context, check: BoardCheck, *, with_fixes: bool = True, limit: int | None = None
+) -> list[FindingFixes]:
     """Every finding of ``check`` with its fixes: errors first, then warnings, each in
     board order (activities by phase, then the phases). Without ``with_fixes``, only the
-    findings (for listing them; their fixes are worked out when someone opens one)."""
-    out: list[FindingFixes] = []
+    findings (for listing them; their fixes are worked out when someone opens one). With
+    ``limit``, only the first that many (a big board can have thousands)."""
+    errors: list[FindingFixes] = []
+    warnings: list[FindingFixes] = []
+
+    def room(finding: Finding) -> list[FindingFixes] | None:
+        bucket = errors if finding.level == ERROR else warnings
+        return bucket if limit is None or len(bucket) < limit else None
+
     for a in ctx.activities:
         for p in ctx.phases:
             status = check.cells.get((a, p))
             for finding in status.findings if status else ():
-                out.append(
-                    FindingFixes(
-                        f"{finding.code}.{a}.{p}",
-                        finding,
-                        a,
-                        p,
-                        None,
-                        tuple(group_fixes(ctx, a, p, finding)) if with_fixes else (),
+                if (bucket := room(finding)) is not None:
+                    fixes = tuple(group_fixes(ctx, a, p, finding)) if with_fixes else ()
+                    bucket.append(
+                        FindingFixes(f"{finding.code}.{a}.{p}", finding, a, p, None, fixes)
                     )
-                )
     idle_in = idle_functions(ctx)
     for p in ctx.phases:
         status = check.phases.get(p)
@@ -365,17 +369,11 @@ def board_fixes(ctx: Context, check: BoardCheck, *, with_fixes: bool = True) -> 
         findings = [f for f in status.findings if f.code == "idle-function"] if status else []
         # check_phase lists one finding per idle function, in board order.
         for finding, f in zip(findings, idle, strict=False):
-            out.append(
-                FindingFixes(
-                    f"{finding.code}.{p}.{f}",
-                    finding,
-                    None,
-                    p,
-                    f,
-                    tuple(phase_fixes(ctx, p, f)) if with_fixes else (),
-                )
-            )
-    return sorted(out, key=lambda x: x.finding.level != "error")
+            if (bucket := room(finding)) is not None:
+                fixes = tuple(phase_fixes(ctx, p, f)) if with_fixes else ()
+                bucket.append(FindingFixes(f"{finding.code}.{p}.{f}", finding, None, p, f, fixes))
+    out = errors + warnings
+    return out if limit is None else out[:limit]
 
 
 def find_fix(findings: Sequence[FindingFixes], fix_id: str) -> tuple[FindingFixes, Fix] | None:

@@ -84,11 +84,12 @@ def offer(
     since: tuple[str, Comparison] | None,
     *,
     with_fixes: bool = True,
+    limit: int | None = None,
 ) -> Offer:
     """Without ``with_fixes``: the findings only (the panel lists them; a finding's fixes
-    are worked out when someone opens its *Fix…*)."""
+    are worked out when someone opens its *Fix…*). With ``limit``: the first that many."""
     ctx = context(v, w, since)
-    entries = fx.board_fixes(ctx, v.check, with_fixes=with_fixes)
+    entries = fx.board_fixes(ctx, v.check, with_fixes=with_fixes, limit=limit)
     if not fixes_apply(w):
         entries = [replace(e, fixes=()) for e in entries]
     elif w.is_workshop and w.revoting:

@@ -15,6 +15,7 @@ from functools import cached_property
 from markupsafe import Markup
 from sqlmodel import Session, select
 
+from backend.boards.findings_html import SHOWN
 from backend.boards.models import Phase
 from backend.boards.queries import MatrixView, load_matrix
 from backend.domain.consensus import RowOption, Spread, hot_list, row_options, tied
@@ -173,9 +174,10 @@ class Screen:
 
     @cached_property
     def findings(self) -> Offer:
-        """The rule findings as the findings panel lists them, without working out their
-        fixes (that is done for one finding when someone opens it: ``fixes``)."""
-        return offer(self.v, self.w, self.since, with_fixes=False)
+        """The rule findings as the findings panel lists them (the first ``SHOWN``), without
+        working out their fixes (that is done for one finding when someone opens it:
+        ``fixes``)."""
+        return offer(self.v, self.w, self.since, with_fixes=False, limit=SHOWN)
 
     def fixable(self, entry: FindingFixes) -> bool:
         """Whether the panel offers *Fix…* on this finding."""
