@@ -311,3 +311,22 @@ def test_any_matrix_every_cell_fix_clears_its_finding(fw, values, votes, previou
                 if cells.get(k, "") != applied(cells, fx).get(k, "")
             }
             assert changed == {(e.activity, e.phase, e.function) for e in fx.edits}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(ACTS), st.sampled_from(PHASES), st.sampled_from(FUNCS)),
+        st.sampled_from(["O", "D", "OD", "C", "I"]),
+        max_size=20,
+    ),
+    st.integers(min_value=0, max_value=12),
+)
+def test_a_limited_list_is_the_start_of_the_whole_one(cells, limit):
+    """The findings panel asks for its first entries only (a big board has thousands):
+    they are the whole list's first ones, errors first, each in board order."""
+    c = ctx(cells=cells)
+    whole = board_fixes(c, check(c), with_fixes=False)
+    assert board_fixes(c, check(c), with_fixes=False, limit=limit) == whole[:limit]
+    levels = [e.finding.level for e in whole]
+    assert levels == sorted(levels, key=lambda level: level != "error")
