@@ -50,17 +50,19 @@ def client_gc_off() -> None:
 
 
 async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool) -> dict[str, Any]:
-    """Open ``screens`` screens, make a few untimed edits (the first render of a process
-    compiles templates and fills caches), then ``edits`` timed ones, ``gap`` apart."""
+    """Open ``screens`` screens, make untimed edits (the first render of a process
+    compiles templates and fills caches; and one pass over the side's cells, so that every
+    timed edit finds the board in the same state and its event is of the size the floor's
+    payload was captured at: ``steady``), then ``edits`` timed ones, ``gap`` apart."""
     scr = Screens(side.screen_urls(screens), side.extract)
     if screens:
         await scr.open()
         await settle(side.screen_pid)
     try:
         async with httpx.AsyncClient(timeout=60) as http:
-            for _ in range(3):
+            for _ in range(max(3, len(side.cells))):
                 await side.edit(http)
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.05 if screens else 0)
             await asyncio.sleep(0.3)
             puts: list[float] = []
             sent: list[Sent] = []
@@ -91,6 +93,10 @@ async def _series(side: Side, screens: int, edits: int, gap: float, *, cpu: bool
         "expected": t.expected,
         "put": latency_summary(puts),
     }
+    sizes = [scr.sizes[(s.key, s.seq)] for s in sent if (s.key, s.seq) in scr.sizes]
+    if sizes:  # what the timed events' data held, as delivered
+        out["event_bytes"] = round(sum(b for b, _ in sizes) / len(sizes))
+        out["event_lines"] = round(sum(n for _, n in sizes) / len(sizes))
     if cpu:
         out["cpu_ms_per_edit"] = round((cpu1 - cpu0) * 1000 / edits, 3)
         if side.db_url:

@@ -175,12 +175,23 @@ def rows(r: dict[str, Any]) -> list[Row]:
     ev = r["event"]
     out.append(
         Row(
-            "cell event: data bytes / data: lines",
+            "cell event captured for the floor's payload: data bytes / data: lines",
             f"{ev['lockstep']['bytes']} / {ev['lockstep']['lines']}",
             f"{ev['floor']['bytes']} / {ev['floor']['lines']}",
             ratio(ev["lockstep"]["bytes"], ev["floor"]["bytes"]),
         )
     )
+    for n in (200, 1000):
+        lk, fl = prop.get(f"lockstep_sqlite_{n}", {}), prop.get(f"floor_sqlite_{n}", {})
+        if "event_bytes" in lk and "event_bytes" in fl:
+            out.append(
+                Row(
+                    f"events delivered, {n} screens, SQLite: mean data bytes / data: lines",
+                    f"{lk['event_bytes']} / {lk['event_lines']}",
+                    f"{fl['event_bytes']} / {fl['event_lines']}",
+                    ratio(lk["event_bytes"], fl["event_bytes"]),
+                )
+            )
     return out
 
 

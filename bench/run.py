@@ -38,7 +38,7 @@ from backend.exports.pdf import chromium  # noqa: E402
 from bench import measure  # noqa: E402
 from bench.pages import big_board, publish_twice, timed_get  # noqa: E402
 from bench.report import report  # noqa: E402
-from bench.sides import Side, capture, floor_side, lockstep_side  # noqa: E402
+from bench.sides import Side, capture, floor_side, lockstep_side, steady  # noqa: E402
 from bench.sse import floor_template  # noqa: E402
 from bench.stats import fit_cpu  # noqa: E402
 from bench.wrk import ensure_wrk  # noqa: E402
@@ -193,7 +193,9 @@ def main() -> None:
             return floor_side("floor pg", floor_pg.url, pid(floor_pg), db_url=floor_pg_url)
 
         step("capturing a Lockstep cell event for the floor's payload")
-        lockstep_data = asyncio.run(capture(lock_sq("capture")))
+        # At the board's steady state: the events every timed series sends (see
+        # sides.steady); the series report the sizes they delivered, both sides.
+        lockstep_data = asyncio.run(capture(asyncio.run(steady(lock_sq("capture")))))
         template = floor_template(lockstep_data)
         for f in (floor_sq, floor_pg):
             httpx.put(f"{f.url}/payload", content=template.encode()).raise_for_status()

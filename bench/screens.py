@@ -27,6 +27,8 @@ class Screens:
     all_in: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     events_seen: int = 0
+    # (path, id) -> (bytes, lines) of the event's data as the first screen got it
+    sizes: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
 
     def per_key(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -100,6 +102,8 @@ class Screens:
                     seen.add(seq)
                     self.events_seen += 1
                     self.arrivals.setdefault((key, seq), []).append((now, self.extract(ev.data)))
+                    if (key, seq) not in self.sizes:
+                        self.sizes[(key, seq)] = (len(ev.data.encode()), ev.data.count("\n") + 1)
         except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             self.failed.append(repr(exc))
         finally:

@@ -146,6 +146,16 @@ def one_cell(side: Side) -> Side:
     return Side(**{**side.__dict__, "cells": side.cells[:1], "n": 0})
 
 
+async def steady(side: Side) -> Side:
+    """The side after one pass of edits over its cells: the board as every timed series
+    has it (``measure._series`` makes the same pass first). A cell edit's event carries the
+    board's rule findings, so it grows while the board fills and is of one size after."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        for _ in range(len(side.cells)):
+            await side.edit(http)
+    return side
+
+
 async def capture(side: Side) -> str:
     """The data of the event one edit sends to a screen, as it arrived."""
     got: list[str] = []

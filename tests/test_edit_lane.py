@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from backend.boards.edit_connections import POOL_NAME
+from backend.boards.edit_store import _literal
 from tests.helpers import auth, make_board, set_cell, state
 
 
@@ -185,4 +186,14 @@ def test_a_click_s_cell_change_row_and_announcement_go_together(client, database
                 "letters": "",
             }
         ],
+    )
+
+
+def test_a_nul_character_is_refused_rather_than_cut():
+    """The edit path writes text as literals on PostgreSQL; libpq's quoting stops at a NUL,
+    so one is refused (the API refuses control characters before this)."""
+    with pytest.raises(ValueError, match="NUL"):
+        _literal("Ada\x00Lovelace", lambda raw: b"'" + raw + b"'")
+    assert (
+        _literal("O'Brien", lambda raw: raw.replace(b"'", b"''").join([b"'", b"'"])) == "'O''Brien'"
     )

@@ -62,7 +62,8 @@ class _Connections:
                     pool_reset_on_return=None,  # every use ends in a commit or a rollback
                     # The edit path opens and ends its transactions in its own statements.
                     isolation_level="AUTOCOMMIT",
-                    connect_args={"application_name": POOL_NAME},
+                    # The edit path quotes text itself (edit_store._literal), as UTF-8.
+                    connect_args={"application_name": POOL_NAME, "client_encoding": "utf8"},
                 )
             pool = self.pool
         return pool.raw_connection()

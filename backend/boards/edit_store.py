@@ -13,11 +13,13 @@ Its connections, and what a database error comes out as, are ``edit_connections`
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -64,6 +66,9 @@ def other_changes(keeping: frozenset[str]) -> ClauseElement:
     )
 
 
+_PARAM = re.compile(r"%\((\w+)\)s")
+
+
 class Statement:
     """A statement compiled for one dialect: its SQL text, and its parameters as that
     dialect's DBAPI takes them (a tuple in order, or a dict), with the values bound when it
@@ -80,6 +85,17 @@ class Statement:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 self.convert[key] = process
+        # PostgreSQL (named parameters): the statement as prepared once per connection and
+        # then run by name (``_Remote``), with its parameters in order as $1, $2 ...
+        self.slots: list[str] = []
+        numbered = _PARAM.sub(self._number, self.sql).replace("%%", "%")
+        self.name = "lockstep_edit_" + hashlib.sha1(numbered.encode()).hexdigest()[:16]
+        self.prepare = f"PREPARE {self.name} AS {numbered}"
+
+    def _number(self, param: re.Match[str]) -> str:
+        if param[1] not in self.slots:
+            self.slots.append(param[1])
+        return f"${self.slots.index(param[1]) + 1}"
 
     def args(self, params: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         params = {**self.fixed, **params}
@@ -100,6 +116,9 @@ class Statements:
     add_change: Statement
     others: Statement
     notify: Statement
+
+    def all(self) -> list[Statement]:
+        return [getattr(self, f.name) for f in fields(self)]
 
 
 @cache
@@ -142,7 +161,7 @@ def write_run(engine: Engine, run: Run, *, wait: bool = True) -> list[NewChange]
                 changes.sqlite_writer(wait=wait) if sqlite else nullcontext(),
                 connection(engine, progress) as conn,
             ):
-                made = _write(_Local(conn) if sqlite else _Remote(conn), sql, run, progress)
+                made = _write(_Local(conn) if sqlite else _Remote(conn, sql), sql, run, progress)
         except Disconnected as gone:
             if attempt == 2:
                 raise translated(gone.error, engine.dialect, gone=True) from gone.error
@@ -177,24 +196,35 @@ class _Local:
         self.conn.commit()
 
 
+PREPARED = "lockstep_edit_prepared"  # in a pooled connection's info: the Statements it holds
+
+
 class _Remote:
     """PostgreSQL: each step's statements in one text, sent with the simple query protocol:
     one round trip opens the transaction and reads, one writes, notifies and commits. The
-    values go in as literals (``_literal``: libpq's own quoting for text). The connection is
-    in autocommit mode (``edit_connections``), so the transaction is the one these texts
-    open; a rollback still ends it."""
+    statements are prepared once per connection (``Statement.prepare``) and run by name,
+    their values written in as literals (``_literal``: libpq's own quoting for text). The
+    connection is in autocommit mode (``edit_connections``), so the transaction is the one
+    these texts open; a rollback still ends it."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, sql: Statements) -> None:
         self.conn = conn
         driver = conn.driver_connection
         self.cur = driver.cursor()
         self.escape = pq.Escaping(driver.pgconn).escape_literal
+        if conn.info.get(PREPARED) is not sql:
+            # A prepared statement outlives a rollback: start clean, in case an earlier
+            # attempt on this connection stopped half way.
+            self.cur.execute(";".join(["DEALLOCATE ALL", *(s.prepare for s in sql.all())]))
+            conn.info[PREPARED] = sql
 
     def _text(self, calls: list[Call]) -> list[str]:
-        return [
-            stmt.sql % {k: _literal(v, self.escape) for k, v in stmt.args(params).items()}  # type: ignore[union-attr]
-            for stmt, params in calls
-        ]
+        out = []
+        for stmt, params in calls:
+            values = cast(dict[str, Any], stmt.args(params))
+            literals = ", ".join(_literal(values[k], self.escape) for k in stmt.slots)
+            out.append(f"EXECUTE {stmt.name}({literals})")
+        return out
 
     def read(self, calls: list[Call], *, begin: bool = False) -> list[list[Any]]:
         cur = self.cur
@@ -219,6 +249,8 @@ def _literal(value: Any, escape: Callable[[bytes], bytes]) -> str:
     if isinstance(value, int):
         return str(int(value))
     if isinstance(value, str):
+        if "\x00" in value:  # libpq's quoting would cut the text there
+            raise ValueError("a NUL character cannot be written")
         return escape(value.encode()).decode()
     if isinstance(value, datetime):
         return f"'{value.isoformat()}'"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from backend.domain.frameworks import CONSULTED, DRIVER, OWNER, Framework
@@ -33,16 +32,19 @@ class Status:
 
     findings: tuple[Finding, ...] = ()
     empty: bool = False
+    # Worked out once, when made: pages and live updates read it for every pair of a board.
+    state: str = field(init=False, compare=False, repr=False)
 
-    @cached_property
-    def state(self) -> str:
+    def __post_init__(self) -> None:
         if self.empty:
-            return "open"
-        if any(f.level == ERROR for f in self.findings):
-            return ERROR
-        if self.findings:
-            return WARNING
-        return "ok"
+            state = "open"
+        elif any(f.level == ERROR for f in self.findings):
+            state = ERROR
+        elif self.findings:
+            state = WARNING
+        else:
+            state = "ok"
+        object.__setattr__(self, "state", state)
 
 
 @dataclass
