@@ -32,9 +32,9 @@ class _Connections:
     is never used by two at once, and a checkout per edit costs as much as its statements.
     PostgreSQL: a pool of its own, in autocommit mode, that does not ping the server before
     every checkout, as the app's engine does (a round trip: a third of an edit's database
-    time). A dropped
-    connection shows at its first statement instead, before a commit is sent, and the run
-    is tried once more on a fresh one (``edit_store.write_run``). Both go when the engine is disposed.
+    time). A dropped connection shows at its first statement instead, before a commit is
+    sent, and the run is tried once more on a fresh one (``edit_store.write_run``). Both go
+    when the engine is disposed.
     """
 
     def __init__(self, engine: Engine) -> None:

@@ -56,8 +56,7 @@ def _matrix(screen: Screen, access: Access) -> bytes:
     template (each would be copied twice there), each kept encoded: rows no cell edit
     touched since they were rendered (in the same generation of screens) are reused, and
     a big board's matrix is put together without encoding megabytes of text again."""
-    board = screen.v.board
-    own = access.participant.id if access.participant and board.mode == rounds.WORKSHOP else None
+    own = _own(screen, access)
     row_template = templates.get_template("_row_partial.html")
     rows = [
         render_cache.cached_row(
@@ -75,11 +74,23 @@ def _matrix(screen: Screen, access: Access) -> bytes:
     return b"".join([before.encode(), *rows, after.encode()])
 
 
+def _own(screen: Screen, access: Access) -> int | None:
+    """In a workshop, the participant whose own proposals the matrix shows."""
+    board = screen.v.board
+    return access.participant.id if access.participant and board.mode == rounds.WORKSHOP else None
+
+
 def _matrix_key(screen: Screen, access: Access) -> tuple[object, ...]:
     """A matrix is rendered once per board state and kind of viewer."""
     board = screen.v.board
-    own = access.participant.id if access.participant and board.mode == rounds.WORKSHOP else None
-    return ("matrix", board.id, board.facilitator_token, screen.v.seq, access.role, own)
+    return (
+        "matrix",
+        board.id,
+        board.facilitator_token,
+        screen.v.seq,
+        access.role,
+        _own(screen, access),
+    )
 
 
 def matrix_bytes(screen: Screen, access: Access) -> bytes:
@@ -90,26 +101,25 @@ def matrix_html(screen: Screen, access: Access) -> Markup:
     return Markup(matrix_bytes(screen, access).decode())
 
 
-def _setup(screen: Screen) -> str:
-    """The facilitator's set-up panel (title, phases, functions, activities), rendered once
-    per generation of screens: cell edits, all that moves a screen forward, do not change it
-    (on a 200-activity board it is a good part of the page)."""
-    return templates.get_template("_setup_partial.html").render(v=screen.v)
+def setup_bytes(screen: Screen) -> bytes:
+    """The facilitator's set-up panel (title, phases, functions, activities), encoded,
+    rendered once per generation of screens: cell edits, all that moves a screen forward,
+    do not change it (on a 200-activity board it is a good part of the page)."""
+    return render_cache.cached(
+        ("setup", screen.generation),
+        lambda: templates.get_template("_setup_partial.html").render(v=screen.v).encode(),
+    )
 
 
 def setup_html(screen: Screen) -> Markup:
-    return Markup(render_cache.cached(("setup", screen.generation), lambda: _setup(screen)))
+    return Markup(setup_bytes(screen).decode())
 
 
 def page_parts(screen: Screen, access: Access, spliced: Spliced) -> dict[str, object]:
     """The matrix and the set-up panel as a full page's spliced parts, kept encoded."""
     return {
         "matrix_html": lambda: spliced.part(matrix_bytes(screen, access)),
-        "setup_html": lambda: spliced.part(
-            render_cache.cached(
-                ("setup", screen.generation, "bytes"), lambda: _setup(screen).encode()
-            )
-        ),
+        "setup_html": lambda: spliced.part(setup_bytes(screen)),
     }
 
 
